@@ -1,0 +1,334 @@
+using System.Buffers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CallTracker.Api.Hosting;
+using CallTracker.Api.Http;
+using CallTracker.Api.Security;
+using CallTracker.Sip;
+using CallTracker.Storage;
+using CallTracker.Storage.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallTracker.Api.Events;
+
+/// <summary>Failed-call events: the CRM posts them, ops read them back.</summary>
+public static class EventsEndpoints
+{
+    public const string IngestCorsPolicy = "ingest";
+
+    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/api/v1/events").WithTags("Events");
+
+        events.MapPost("", IngestAsync)
+            .RequireAuthorization(Authentication.IngestPolicy)
+            .RequireCors(IngestCorsPolicy)
+            .Accepts<EventInput>("application/json", "text/plain")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Report failed calls (one event, or an array of up to 1,000)")
+            .WithDescription(
+                "Authenticate with the project's ingest key in X-CallTracker-Key, or in the `key` query " +
+                "parameter for browsers. JSON may be sent as text/plain so that a page can post without a " +
+                "CORS preflight (at unload, say). A batch is all or nothing: a 400 lists every bad field of " +
+                "every bad event by index, and nothing is stored. The 202 comes after the events are committed.");
+
+        events.MapGet("", ListAsync)
+            .RequireAuthorization(Authentication.ReadPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("List events, newest first")
+            .WithDescription("Keyset pagination: pass the response's nextCursor as `cursor` for the next page.");
+
+        events.MapGet("{eventId:guid}", GetAsync)
+            .RequireAuthorization(Authentication.ReadPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("One event with every stored field, by the client's eventId");
+
+        return app;
+    }
+
+    private static async Task<Results<Accepted<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
+        HttpContext http, ClaimsPrincipal user, EventParser parser, EventWriter writer,
+        IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
+        CancellationToken cancellationToken)
+    {
+        var limits = options.Value.Ingestion;
+
+        if (!IsAcceptedContentType(http.Request.ContentType))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send the events as JSON with Content-Type application/json (or text/plain from a browser).");
+        }
+
+        var body = await ReadBodyAsync(http.Request, limits.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+                $"The body may be at most {limits.MaxBodyBytes} bytes; send fewer events per request.");
+        }
+
+        var (document, syntaxError) = ParseJson(body);
+        using var _ = document;
+        if (document is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [syntaxError!] },
+                title: "The body is not valid JSON");
+        }
+
+        var receivedAt = clock.GetUtcNow();
+        var projectId = user.ProjectId();
+        var errors = new Errors();
+        var parsed = ParseEvents(document.RootElement, parser, projectId, receivedAt, limits, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Some events are not valid");
+        }
+
+        var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
+        var stored = await writer.InsertAsync(unique, cancellationToken);
+
+        var results = new List<IngestedEvent>(parsed.Count);
+        var claimed = new HashSet<Guid>();
+        foreach (var item in parsed)
+        {
+            // The first occurrence in the request is the one stored; any repeat is a duplicate.
+            var isNew = stored.Contains(item.Event.EventId) && claimed.Add(item.Event.EventId);
+            results.Add(new IngestedEvent(item.Event.EventId, isNew ? "stored" : "duplicate", item.Warnings));
+        }
+
+        logger.LogInformation("Stored {Stored} of {Posted} events for project {ProjectId}",
+            stored.Count, parsed.Count, projectId);
+        return TypedResults.Accepted((string?)null,
+            new IngestResult(stored.Count, parsed.Count - stored.Count, results));
+    }
+
+    private static List<ParsedEvent> ParseEvents(
+        JsonElement root, EventParser parser, int projectId, DateTimeOffset receivedAt, IngestionOptions limits,
+        Errors errors)
+    {
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return parser.Parse(root, "", projectId, receivedAt, errors) is { } single ? [single] : [];
+        }
+
+        var count = root.GetArrayLength();
+        if (count == 0 || count > limits.MaxEventsPerRequest)
+        {
+            errors.Add("body", $"Send between 1 and {limits.MaxEventsPerRequest} events; got {count}.");
+            return [];
+        }
+
+        var events = new List<ParsedEvent>(count);
+        var index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            if (parser.Parse(element, $"[{index}]", projectId, receivedAt, errors) is { } parsed)
+            {
+                events.Add(parsed);
+            }
+
+            index++;
+        }
+
+        return events;
+    }
+
+    private static bool IsAcceptedContentType(string? contentType)
+    {
+        var mediaType = contentType?.Split(';')[0].Trim();
+        return mediaType is not null && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Reads the body up to the limit; <c>null</c> when it is larger, without reading the rest.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static (JsonDocument? Document, string? Error) ParseJson(byte[] body)
+    {
+        var json = body.AsMemory();
+        if (json.Span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            json = json[Encoding.UTF8.Preamble.Length..];
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(json, new JsonDocumentOptions
+            {
+                MaxDepth = 32,
+                AllowDuplicateProperties = false,
+            });
+            return (document, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, exception.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<EventPage>, ValidationProblem>> ListAsync(
+        ClaimsPrincipal user, EventQueries queries, TimeProvider clock, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? @class = null, int? code = null, string? agent = null,
+        int limit = 50, string? cursor = null)
+    {
+        var errors = new Errors();
+        var start = TimeRange.ParseBound("from", from, errors);
+        var end = TimeRange.ParseBound("to", to, errors);
+
+        if (@class is not null && !ResponseClass.All.Contains(@class))
+        {
+            errors.Add("class", $"class must be one of {string.Join(", ", ResponseClass.All)}.");
+        }
+
+        if (code is not null && !ResponseClass.IsFinalCode(code.Value))
+        {
+            errors.Add("code", "code must be a final response code, 200-699.");
+        }
+
+        if (limit is < 1 or > 500)
+        {
+            errors.Add("limit", "limit must be between 1 and 500.");
+        }
+
+        var after = EventCursors.Decode(cursor, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var filter = new EventFilter(user.ProjectId(), start, end, @class, code, agent);
+        var page = await queries.ListAsync(filter, after, limit + 1, cancellationToken);
+
+        var next = page.Count > limit ? EventCursors.Encode(page[limit - 1]) : null;
+        return TypedResults.Ok(new EventPage(page.Take(limit).Select(ToDetails).ToList(), next));
+    }
+
+    private static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetAsync(
+        Guid eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+    {
+        var call = await queries.FindAsync(user.ProjectId(), eventId, cancellationToken);
+        return call is null
+            ? Problem(StatusCodes.Status404NotFound, "Not found", $"No event {eventId} in this project.")
+            : TypedResults.Ok(ToDetails(call));
+    }
+
+    private static EventDetails ToDetails(CallEvent call)
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in JsonSerializer.Deserialize<List<StoredHeader>>(call.Headers) ?? [])
+        {
+            if (headers.TryGetValue(header.Name, out var values))
+            {
+                ((List<string>)values).Add(header.Value);
+            }
+            else
+            {
+                headers[header.Name] = new List<string> { header.Value };
+            }
+        }
+
+        return new EventDetails
+        {
+            EventId = call.EventId,
+            OccurredAt = call.OccurredAt,
+            ReportedOccurredAt = call.ReportedOccurredAt,
+            ReceivedAt = call.ReceivedAt,
+            SipCode = call.SipCode,
+            ResponseClass = call.ResponseClass,
+            ReasonPhrase = call.ReasonPhrase,
+            StandardPhrase = call.SipCode is { } code ? SipStatusCodes.StandardPhrase(code) : null,
+            LocalCause = call.LocalCause,
+            ReasonProtocol = call.ReasonProtocol,
+            ReasonCause = call.ReasonCause,
+            ReasonText = call.ReasonText,
+            Headers = headers,
+            SipMessage = call.SipMessage,
+            PhoneNumber = call.PhoneNumber,
+            Agent = call.Agent,
+            CallId = call.CallId,
+            Direction = call.Direction,
+            Trunk = call.Trunk,
+            Ringing = call.Ringing,
+            PostDialDelayMs = call.PostDialDelayMs,
+            RingDurationMs = call.RingDurationMs,
+            Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(call.Tags) ?? [],
+            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(call.Extra),
+            NulRemoved = call.NulRemoved,
+        };
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+
+    private sealed record StoredHeader(
+        [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
+        [property: System.Text.Json.Serialization.JsonPropertyName("value")] string Value);
+}
+
+/// <summary>Opaque page cursors: the last event's time and id, base64url so they survive a query string.</summary>
+internal static class EventCursors
+{
+    public static string Encode(CallEvent last) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.OccurredAt.UtcTicks}:{last.EventId:N}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static EventCursor? Decode(string? cursor, Errors errors)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], out var ticks) && Guid.TryParse(parts[1], out var id)
+                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return new EventCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the validation error below.
+        }
+
+        errors.Add("cursor", "cursor is not one this service issued: pass nextCursor from the previous page.");
+        return null;
+    }
+}

@@ -1,0 +1,66 @@
+namespace CallTracker.Api.Hosting;
+
+/// <summary>Everything under the <c>CallTracker</c> configuration section.</summary>
+public sealed class CallTrackerOptions
+{
+    public const string Section = "CallTracker";
+
+    public IngestionOptions Ingestion { get; set; } = new();
+
+    public CorsOptions Cors { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public LocalDatabaseOptions LocalDatabase { get; set; } = new();
+
+    public SwaggerOptions Swagger { get; set; } = new();
+}
+
+public sealed class IngestionOptions
+{
+    /// <summary>Largest request body accepted by <c>POST /api/v1/events</c>; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; set; } = 2 * 1024 * 1024;
+
+    public int MaxEventsPerRequest { get; set; } = 1000;
+
+    /// <summary>How far ahead of the server's clock an <c>occurredAt</c> may be before it is replaced.</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How old an <c>occurredAt</c> may be before it is replaced by the time received.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class CorsOptions
+{
+    /// <summary>Origins allowed to post events from a browser; empty means any origin.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
+
+public sealed class BootstrapOptions
+{
+    public string ProjectName { get; set; } = "Default";
+
+    /// <summary>32 lowercase hex digits; generated and printed once when not set.</summary>
+    public string? IngestKey { get; set; }
+
+    /// <summary>Generated and printed once when not set.</summary>
+    public string? ApiToken { get; set; }
+}
+
+public sealed class DatabaseOptions
+{
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+public sealed class LocalDatabaseOptions
+{
+    /// <summary>Folder of the private PostgreSQL server used when no connection string is set.</summary>
+    public string? Directory { get; set; }
+}
+
+public sealed class SwaggerOptions
+{
+    public bool Enabled { get; set; } = true;
+}

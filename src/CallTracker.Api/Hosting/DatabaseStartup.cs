@@ -1,0 +1,139 @@
+using CallTracker.Api.Security;
+using CallTracker.Storage;
+using CallTracker.Storage.Entities;
+using CallTracker.Storage.LocalServer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CallTracker.Api.Hosting;
+
+/// <summary>What happens to the database before the service takes its first request.</summary>
+public static class DatabaseStartup
+{
+    public const string ConnectionStringName = "CallTracker";
+
+    /// <summary>
+    /// Without a connection string, outside Production, starts the service's own PostgreSQL server so
+    /// that <c>dotnet run</c> works on a machine that merely has PostgreSQL installed.
+    /// </summary>
+    public static async Task<LocalPostgresServer?> EnsureDatabaseServerAsync(WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ConnectionStringName)))
+        {
+            return null;
+        }
+
+        if (builder.Environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                "No database is configured. In Production set ConnectionStrings__CallTracker, e.g. " +
+                "'Host=db;Database=calltracker;Username=calltracker;Password=...'. Outside Production the " +
+                "service starts a private PostgreSQL server instead.");
+        }
+
+        var options = builder.Configuration.GetSection(CallTrackerOptions.Section).Get<CallTrackerOptions>() ?? new();
+        var directory = options.LocalDatabase.Directory ?? LocalPostgresServer.DefaultDirectory();
+        Console.WriteLine($"No connection string: starting a private PostgreSQL server in {directory}");
+
+        var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory });
+        builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = server.ConnectionString;
+        return server;
+    }
+
+    /// <summary>Applies migrations (unless turned off) and creates the first project on an empty database.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<CallTrackerOptions>>().Value;
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<CallTrackerDbContext>>();
+
+        if (options.Database.MigrateOnStartup)
+        {
+            await db.Database.MigrateAsync();
+            logger.LogInformation("Database schema is up to date");
+        }
+
+        await BootstrapAsync(db, options.Bootstrap, clock.GetUtcNow(), logger);
+    }
+
+    /// <summary>
+    /// Creates the first project on an empty database; on every start, makes sure a configured key and
+    /// token exist, so that setting them again is how ops recover access.
+    /// </summary>
+    private static async Task BootstrapAsync(
+        CallTrackerDbContext db, BootstrapOptions bootstrap, DateTimeOffset now, ILogger logger)
+    {
+        if (bootstrap.IngestKey is { Length: > 0 } configuredKey && !Secrets.IsValidIngestKey(configuredKey))
+        {
+            throw new InvalidOperationException(
+                "CallTracker:Bootstrap:IngestKey must be 32 lowercase hex digits (it must fit in a Sentry DSN).");
+        }
+
+        var project = await db.Projects.OrderBy(project => project.Id).FirstOrDefaultAsync();
+        var created = project is null;
+        if (project is null)
+        {
+            project = new Project { Name = bootstrap.ProjectName, CreatedAt = now };
+            db.Projects.Add(project);
+            await db.SaveChangesAsync();
+        }
+
+        var key = bootstrap.IngestKey is { Length: > 0 } ? bootstrap.IngestKey : created ? Secrets.NewIngestKey() : null;
+        var token = bootstrap.ApiToken is { Length: > 0 } ? bootstrap.ApiToken : created ? Secrets.NewApiToken() : null;
+
+        if (key is not null && !await db.IngestKeys.AnyAsync(existing => existing.Key == key))
+        {
+            db.IngestKeys.Add(new IngestKey { ProjectId = project.Id, Key = key, CreatedAt = now });
+        }
+
+        var hash = token is null ? null : Secrets.HashToken(token);
+        if (token is not null && !await db.ApiTokens.AnyAsync(existing => existing.TokenHash == hash))
+        {
+            db.ApiTokens.Add(new ApiToken
+            {
+                ProjectId = project.Id, Id = Guid.NewGuid(), Name = "bootstrap", TokenHash = hash!,
+                Prefix = Secrets.Prefix(token), CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync();
+
+        if (created)
+        {
+            logger.LogInformation("Created project {ProjectId} on an empty database", project.Id);
+            PrintCredentials(project, key!, token!, generatedKey: bootstrap.IngestKey is not { Length: > 0 },
+                generatedToken: bootstrap.ApiToken is not { Length: > 0 });
+        }
+    }
+
+    /// <summary>
+    /// Written to the console directly, not through the log pipeline: logs are shipped and kept, and
+    /// must never carry keys or tokens. Only generated secrets are shown; configured ones are known.
+    /// </summary>
+    private static void PrintCredentials(Project project, string key, string token, bool generatedKey, bool generatedToken)
+    {
+        if (!generatedKey && !generatedToken)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("================================================================================");
+        Console.WriteLine($" CallTracker created project {project.Id} ('{project.Name}'). Shown once, keep them:");
+        if (generatedKey)
+        {
+            Console.WriteLine($"   Ingest key (X-CallTracker-Key): {key}");
+        }
+
+        if (generatedToken)
+        {
+            Console.WriteLine($"   API token (Authorization: Bearer): {token}");
+        }
+
+        Console.WriteLine(" Set CallTracker__Bootstrap__IngestKey / __ApiToken to choose them yourself.");
+        Console.WriteLine("================================================================================");
+        Console.WriteLine();
+    }
+}

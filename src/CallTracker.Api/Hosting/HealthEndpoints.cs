@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CallTracker.Api.Hosting;
+
+/// <summary>Liveness (the process answers) and readiness (the database answers too).</summary>
+public static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddCallTrackerHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .WithTags("Health").ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteAsync,
+        }).WithTags("Health").ExcludeFromDescription();
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new
+            {
+                status = entry.Value.Status.ToString(),
+                description = entry.Value.Description,
+            }),
+        });
+    }
+
+    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(
+            HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(timeout.Token);
+                return HealthCheckResult.Healthy("PostgreSQL answers.");
+            }
+            catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using CallTracker.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace CallTracker.Api.OpenApi;
+
+/// <summary>The OpenAPI document and Swagger UI that ops use to read reports.</summary>
+public static class SwaggerSetup
+{
+    private const string IngestKeyHeaderScheme = "ingestKey";
+    private const string IngestKeyQueryScheme = "ingestKeyQuery";
+    private const string ApiTokenScheme = "apiToken";
+
+    public static IServiceCollection AddCallTrackerSwagger(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "CallTracker",
+                Version = "v1",
+                Description =
+                    "Self-hosted tracking of failed SIP calls. A CRM posts failed-call events with its ingest " +
+                    "key; ops read reports and events with an API token (use Authorize above).",
+            });
+
+            options.AddSecurityDefinition(IngestKeyHeaderScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Authentication.IngestKeyHeader,
+                Description = "The project's ingest key: 32 lowercase hex digits.",
+            });
+            options.AddSecurityDefinition(IngestKeyQueryScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Query,
+                Name = Authentication.IngestKeyQuery,
+                Description = "The ingest key as a query parameter, for browsers posting without a preflight.",
+            });
+            options.AddSecurityDefinition(ApiTokenScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API token (ctk_...), printed once when the project was created.",
+            });
+
+            options.OperationFilter<SecurityRequirementFilter>();
+            options.SupportNonNullableReferenceTypes();
+
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(SwaggerSetup).Assembly.GetName().Name}.xml");
+            options.IncludeXmlComments(xml, includeControllerXmlComments: true);
+        });
+        return services;
+    }
+
+    public static WebApplication UseCallTrackerSwagger(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "CallTracker v1");
+            options.DocumentTitle = "CallTracker API";
+        });
+        return app;
+    }
+
+    /// <summary>Marks each operation with the credential its authorization policy asks for.</summary>
+    private sealed class SecurityRequirementFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var policies = context.ApiDescription.ActionDescriptor.EndpointMetadata
+                .OfType<AuthorizeAttribute>().Select(attribute => attribute.Policy).ToHashSet();
+
+            string[] schemes = policies.Contains(Authentication.IngestPolicy)
+                ? [IngestKeyHeaderScheme, IngestKeyQueryScheme]
+                : policies.Contains(Authentication.ReadPolicy) ? [ApiTokenScheme] : [];
+
+            // Alternatives, not a conjunction: each scheme is its own requirement.
+            operation.Security = schemes.Select(scheme => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [],
+            }).ToList();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CallTracker.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CallTracker.Api.Security;
+
+/// <summary>The two ways in: ingest keys write events, API tokens read them.</summary>
+public static class Authentication
+{
+    public const string IngestKeyScheme = "IngestKey";
+    public const string ApiTokenScheme = "ApiToken";
+    public const string IngestPolicy = "ingest";
+    public const string ReadPolicy = "read";
+    public const string IngestKeyHeader = "X-CallTracker-Key";
+    public const string IngestKeyQuery = "key";
+    public const string ProjectClaim = "calltracker:project";
+
+    public static IServiceCollection AddCallTrackerAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, IngestKeyHandler>(IngestKeyScheme, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenScheme, null);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(IngestPolicy, policy => policy.AddAuthenticationSchemes(IngestKeyScheme).RequireAuthenticatedUser())
+            .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenScheme).RequireAuthenticatedUser());
+
+        return services;
+    }
+
+    /// <summary>The project the caller's key or token belongs to.</summary>
+    public static int ProjectId(this ClaimsPrincipal user) =>
+        int.Parse(user.FindFirstValue(ProjectClaim)
+            ?? throw new InvalidOperationException("The endpoint was reached without authentication."));
+
+    internal static ClaimsPrincipal PrincipalFor(int projectId, string scheme) =>
+        new(new ClaimsIdentity([new Claim(ProjectClaim, projectId.ToString())], scheme));
+}
+
+/// <summary>Base for both handlers: a failed or missing credential answers 401 as ProblemDetails.</summary>
+public abstract class CallTrackerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private string? failure;
+
+    protected abstract string MissingMessage { get; }
+
+    protected AuthenticateResult Fail(string message)
+    {
+        failure = message;
+        return AuthenticateResult.Fail(message);
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = failure ?? MissingMessage,
+            },
+        });
+    }
+}
+
+public sealed class IngestKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    CallTrackerDbContext db)
+    : CallTrackerAuthenticationHandler(options, logger, encoder)
+{
+    protected override string MissingMessage =>
+        $"An ingest key is required: send it in the {Authentication.IngestKeyHeader} header " +
+        $"or the '{Authentication.IngestKeyQuery}' query parameter.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? key = Request.Headers[Authentication.IngestKeyHeader];
+        key ??= Request.Query[Authentication.IngestKeyQuery];
+        if (string.IsNullOrEmpty(key))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        // A malformed key cannot exist, so it costs no database round trip.
+        if (!Secrets.IsValidIngestKey(key))
+        {
+            return Fail("The ingest key is not valid: keys are 32 lowercase hex digits.");
+        }
+
+        var projectId = await db.IngestKeys.AsNoTracking()
+            .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
+            .Select(ingestKey => (int?)ingestKey.ProjectId)
+            .FirstOrDefaultAsync(Context.RequestAborted);
+
+        return projectId is null
+            ? Fail("The ingest key is not valid.")
+            : AuthenticateResult.Success(new AuthenticationTicket(
+                Authentication.PrincipalFor(projectId.Value, Scheme.Name), Scheme.Name));
+    }
+}
+
+public sealed class ApiTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    CallTrackerDbContext db)
+    : CallTrackerAuthenticationHandler(options, logger, encoder)
+{
+    protected override string MissingMessage => "An API token is required: send 'Authorization: Bearer <token>'.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail("The Authorization header must be 'Bearer <token>'.");
+        }
+
+        var hash = Secrets.HashToken(header["Bearer ".Length..].Trim());
+        var projectId = await db.ApiTokens.AsNoTracking()
+            .Where(token => token.TokenHash == hash && token.RevokedAt == null)
+            .Select(token => (int?)token.ProjectId)
+            .FirstOrDefaultAsync(Context.RequestAborted);
+
+        return projectId is null
+            ? Fail("The API token is not valid.")
+            : AuthenticateResult.Success(new AuthenticationTicket(
+                Authentication.PrincipalFor(projectId.Value, Scheme.Name), Scheme.Name));
+    }
+}

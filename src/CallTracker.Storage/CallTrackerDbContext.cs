@@ -1,0 +1,20 @@
+using CallTracker.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace CallTracker.Storage;
+
+public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> options) : DbContext(options)
+{
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<IngestKey> IngestKeys => Set<IngestKey>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<CallEvent> CallEvents => Set<CallEvent>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);
+    }
+}

@@ -1,0 +1,35 @@
+using CallTracker.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CallTracker.Storage.Configurations;
+
+internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEvent>
+{
+    public void Configure(EntityTypeBuilder<CallEvent> builder)
+    {
+        builder.ToTable("call_events");
+
+        // Deduplication is per project: two CRMs may well generate the same UUID library output.
+        builder.HasKey(call => new { call.ProjectId, call.EventId });
+
+        builder.Property(call => call.ResponseClass).HasMaxLength(4);
+        builder.Property(call => call.LocalCause).HasMaxLength(32);
+        builder.Property(call => call.ReasonProtocol).HasMaxLength(64);
+        builder.Property(call => call.Direction).HasMaxLength(8);
+        builder.Property(call => call.Headers).HasColumnType("jsonb");
+        builder.Property(call => call.Tags).HasColumnType("jsonb");
+        builder.Property(call => call.Extra).HasColumnType("jsonb");
+
+        builder.HasOne<Project>().WithMany().HasForeignKey(call => call.ProjectId);
+
+        // The event list (newest first, keyset on time then id) and the class report (a range scan
+        // that never touches the heap, thanks to the included columns).
+        builder.HasIndex(call => new { call.ProjectId, call.OccurredAt, call.EventId })
+            .IsDescending(false, true, true)
+            .IncludeProperties(call => new { call.ResponseClass, call.SipCode });
+
+        builder.HasIndex(call => new { call.ProjectId, call.Agent, call.OccurredAt });
+        builder.HasIndex(call => new { call.ProjectId, call.SipCode, call.OccurredAt });
+    }
+}

@@ -1,0 +1,24 @@
+namespace CallTracker.Storage.Entities;
+
+/// <summary>A secret that reads reports and events. Only its SHA-256 hash is stored.</summary>
+public sealed class ApiToken
+{
+    public int ProjectId { get; set; }
+
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>
+    /// Hex SHA-256 of the token. Tokens are 256 random bits, so a fast hash is enough: there is no
+    /// dictionary to try, unlike a password.
+    /// </summary>
+    public required string TokenHash { get; set; }
+
+    /// <summary>The first characters of the token, so that a person can tell tokens apart.</summary>
+    public required string Prefix { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}

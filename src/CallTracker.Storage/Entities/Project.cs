@@ -1,0 +1,15 @@
+namespace CallTracker.Storage.Entities;
+
+/// <summary>A CRM (or one of its environments) whose failed calls are tracked together.</summary>
+public sealed class Project
+{
+    public int Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public List<IngestKey> IngestKeys { get; set; } = [];
+
+    public List<ApiToken> ApiTokens { get; set; } = [];
+}

@@ -1,0 +1,83 @@
+using CallTracker.Storage.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CallTracker.Storage;
+
+/// <summary>Stores accepted events; an event id already stored in the project is skipped, not an error.</summary>
+public sealed class EventWriter(NpgsqlDataSource dataSource)
+{
+    // Raw Npgsql, not EF: EF has no INSERT ... ON CONFLICT DO NOTHING, and catching unique
+    // violations per row would turn every retried batch into an error path. unnest() keeps the
+    // parameter count fixed (one array per column) whatever the batch size.
+    private const string InsertSql = """
+        INSERT INTO call_events (
+            project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
+            response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
+            headers, sip_message, phone_number, agent, call_id, direction, trunk, ringing,
+            post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed)
+        SELECT * FROM unnest(
+            $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
+            $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::text[],
+            $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[],
+            $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[])
+        ON CONFLICT (project_id, event_id) DO NOTHING
+        RETURNING event_id
+        """;
+
+    /// <summary>
+    /// Inserts the events in one statement, so a batch is stored whole or not at all.
+    /// </summary>
+    /// <returns>The ids that were new; the others were already stored.</returns>
+    public async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InsertSql);
+        var parameters = command.Parameters;
+
+        parameters.Add(Column(events, call => call.ProjectId));
+        parameters.Add(Column(events, call => call.EventId));
+        parameters.Add(Column(events, call => call.OccurredAt));
+        parameters.Add(Column(events, call => call.ReportedOccurredAt));
+        parameters.Add(Column(events, call => call.ReceivedAt));
+        parameters.Add(Column(events, call => call.SipCode));
+        parameters.Add(Column(events, call => call.ResponseClass));
+        parameters.Add(Column(events, call => call.ReasonPhrase));
+        parameters.Add(Column(events, call => call.LocalCause));
+        parameters.Add(Column(events, call => call.ReasonProtocol));
+        parameters.Add(Column(events, call => call.ReasonCause));
+        parameters.Add(Column(events, call => call.ReasonText));
+        parameters.Add(Column(events, call => call.Headers, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(events, call => call.SipMessage));
+        parameters.Add(Column(events, call => call.PhoneNumber));
+        parameters.Add(Column(events, call => call.Agent));
+        parameters.Add(Column(events, call => call.CallId));
+        parameters.Add(Column(events, call => call.Direction));
+        parameters.Add(Column(events, call => call.Trunk));
+        parameters.Add(Column(events, call => call.Ringing));
+        parameters.Add(Column(events, call => call.PostDialDelayMs));
+        parameters.Add(Column(events, call => call.RingDurationMs));
+        parameters.Add(Column(events, call => call.Tags, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(events, call => call.Extra, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(events, call => call.NulRemoved));
+
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(reader.GetGuid(0));
+        }
+
+        return inserted;
+    }
+
+    private static NpgsqlParameter Column<T>(IReadOnlyList<CallEvent> events, Func<CallEvent, T> value) =>
+        new() { Value = events.Select(value).ToArray() };
+
+    private static NpgsqlParameter Column(
+        IReadOnlyList<CallEvent> events, Func<CallEvent, string?> value, NpgsqlDbType elementType) =>
+        new()
+        {
+            Value = events.Select(value).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | elementType,
+        };
+}
