@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CallTracker.Storage;
@@ -23,5 +25,8 @@ public static class StorageSetup
         options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
 
     private static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
-        options.UseNpgsql(dataSource).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(dataSource).UseSnakeCaseNamingConvention()
+            // A failing command also throws, and the exception is logged where it is handled; EF's own
+            // error line would add noise, such as the missing history table on a first migration.
+            .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
 }

@@ -176,3 +176,6 @@ public sealed record EventDetails
 /// <param name="Items">The events of this page.</param>
 /// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last page.</param>
 public sealed record EventPage(IReadOnlyList<EventDetails> Items, string? NextCursor);
+
+/// <summary>Endpoint metadata: the body is one <see cref="EventInput"/> or an array of them.</summary>
+public sealed class EventBatchBody;

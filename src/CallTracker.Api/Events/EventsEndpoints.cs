@@ -25,7 +25,7 @@ public static class EventsEndpoints
         events.MapPost("", IngestAsync)
             .RequireAuthorization(Authentication.IngestPolicy)
             .RequireCors(IngestCorsPolicy)
-            .Accepts<EventInput>("application/json", "text/plain")
+            .WithMetadata(new EventBatchBody())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

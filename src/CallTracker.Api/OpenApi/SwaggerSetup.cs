@@ -1,3 +1,4 @@
+using CallTracker.Api.Events;
 using CallTracker.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
@@ -48,6 +49,7 @@ public static class SwaggerSetup
             });
 
             options.OperationFilter<SecurityRequirementFilter>();
+            options.OperationFilter<EventBatchBodyFilter>();
             options.SupportNonNullableReferenceTypes();
 
             var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(SwaggerSetup).Assembly.GetName().Name}.xml");
@@ -65,6 +67,38 @@ public static class SwaggerSetup
             options.DocumentTitle = "CallTracker API";
         });
         return app;
+    }
+
+    /// <summary>
+    /// Describes the ingest body (one event or an array) by hand: the handler reads the body itself, and
+    /// Accepts() metadata would make routing answer a bare 415 before authentication and our own message.
+    /// </summary>
+    private sealed class EventBatchBodyFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EventBatchBody>().Any())
+            {
+                return;
+            }
+
+            var single = context.SchemaGenerator.GenerateSchema(typeof(EventInput), context.SchemaRepository);
+            var schema = new OpenApiSchema
+            {
+                OneOf = [single, new OpenApiSchema { Type = JsonSchemaType.Array, Items = single, MaxItems = 1000 }],
+            };
+
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "One event, or an array of up to 1,000 events.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = schema },
+                    ["text/plain"] = new() { Schema = schema },
+                },
+            };
+        }
     }
 
     /// <summary>Marks each operation with the credential its authorization policy asks for.</summary>

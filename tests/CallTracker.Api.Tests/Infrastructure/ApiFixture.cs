@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using CallTracker.Api.Security;
+using CallTracker.Storage;
+using CallTracker.Storage.Entities;
+using CallTracker.Storage.LocalServer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CallTracker.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL and one host for the whole run. The server is a throwaway one started from the
+/// machine's binaries, or a database created for this run in the server named by
+/// <c>CALLTRACKER_TEST_CONNECTION_STRING</c>. Tests stay independent by each making its own project.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string ConnectionStringVariable = "CALLTRACKER_TEST_CONNECTION_STRING";
+    public const string BootstrapIngestKey = "0123456789abcdef0123456789abcdef";
+    public const string BootstrapApiToken = "ctk_bootstrap-token-for-tests";
+
+    private LocalPostgresServer? server;
+    private string? externalDatabase;
+    private string? externalServer;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } given
+            ? await CreateRunDatabaseAsync(given)
+            : await StartThrowawayServerAsync();
+
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
+            .UseEnvironment("Testing")
+            .UseSetting("ConnectionStrings:CallTracker", ConnectionString)
+            .UseSetting("CallTracker:Bootstrap:IngestKey", BootstrapIngestKey)
+            .UseSetting("CallTracker:Bootstrap:ApiToken", BootstrapApiToken)
+            .UseSetting("CallTracker:Cors:AllowedOrigins:0", "https://crm.example.test"));
+
+        // Building the host runs the migrations and the bootstrap, once, before any test.
+        _ = Factory.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        if (externalServer is not null)
+        {
+            await using var connection = new NpgsqlConnection(externalServer);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{externalDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>A project of the test's own, with an ingest key and an API token, and clients for both.</summary>
+    public async Task<TestProject> CreateProjectAsync(string name = "test")
+    {
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
+        var now = DateTimeOffset.UtcNow;
+
+        var key = Secrets.NewIngestKey();
+        var token = Secrets.NewApiToken();
+        var project = new Project { Name = name, CreatedAt = now };
+        project.IngestKeys.Add(new IngestKey { Key = key, CreatedAt = now });
+        project.ApiTokens.Add(new ApiToken
+        {
+            Id = Guid.NewGuid(), Name = "test", TokenHash = Secrets.HashToken(token), Prefix = Secrets.Prefix(token),
+            CreatedAt = now,
+        });
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+
+        var ingest = Factory.CreateClient();
+        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, key);
+        var read = Factory.CreateClient();
+        read.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new TestProject(project.Id, key, token, ingest, read);
+    }
+
+    private async Task<string> StartThrowawayServerAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"calltracker-tests-{Guid.NewGuid():N}");
+        server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory, Ephemeral = true });
+        return server.ConnectionString;
+    }
+
+    private async Task<string> CreateRunDatabaseAsync(string given)
+    {
+        externalServer = given;
+        externalDatabase = $"calltracker_test_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(given);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{externalDatabase}\"", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(given) { Database = externalDatabase }.ConnectionString;
+    }
+}
+
+/// <summary>Every integration test shares the one fixture; xunit runs the classes of a collection in turn.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiSuite : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
+
+/// <param name="Ingest">Sends the project's ingest key.</param>
+/// <param name="Read">Sends the project's API token.</param>
+public sealed record TestProject(int Id, string IngestKey, string ApiToken, HttpClient Ingest, HttpClient Read);
