@@ -44,6 +44,18 @@ public class ReasonHeaderTests
     }
 
     [Fact]
+    public void ParseAll_LoneEscapedQuoteInText_DoesNotCloseTheText()
+    {
+        string[] headers = ["Q.850;cause=16;text=\"a 5\\\" gap, then; more\", SIP;cause=200"];
+
+        var values = ReasonHeader.ParseAll(headers);
+
+        Assert.Equal(
+            [new ReasonValue("Q.850", 16, "a 5\" gap, then; more"), new ReasonValue("SIP", 200, null)],
+            values);
+    }
+
+    [Fact]
     public void ParseAll_EscapedBackslashBeforeClosingQuote_EndsTheText()
     {
         string[] headers = ["Q.850;cause=31;text=\"path C:\\\\\", SIP;cause=503"];

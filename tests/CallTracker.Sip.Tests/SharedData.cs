@@ -2,7 +2,9 @@ using System.Text;
 
 namespace CallTracker.Sip.Tests;
 
-/// <summary>One row of <c>sip-responses/INDEX.tsv</c>; an empty protocol or cause means the file has no Reason.</summary>
+/// <summary>
+/// One row of <c>sip-responses/INDEX.tsv</c>; an empty protocol and cause mean the file has no Reason.
+/// </summary>
 public sealed record IndexRow(string File, int Code, string Class, string ReasonProtocol, string ReasonCause);
 
 /// <summary>The captured SIP responses in <c>shared/data/sip-responses</c> beside the repository.</summary>

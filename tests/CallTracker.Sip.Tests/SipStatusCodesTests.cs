@@ -60,9 +60,10 @@ public class SipStatusCodesTests
     {
         var all = SipStatusCodes.All.ToList();
 
+        var codes = all.Select(status => status.Code).ToList();
         Assert.NotEmpty(all);
-        Assert.Equal(all.OrderBy(status => status.Code).Select(status => status.Code), all.Select(status => status.Code));
-        Assert.Equal(all.Count, all.Select(status => status.Code).Distinct().Count());
+        Assert.Equal(codes.Order(), codes);
+        Assert.Equal(codes.Count, codes.Distinct().Count());
         Assert.All(all, status =>
         {
             Assert.True(ResponseClass.IsFinalCode(status.Code), $"{status.Code} is not a final code.");

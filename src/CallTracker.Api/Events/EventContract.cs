@@ -91,30 +91,56 @@ public sealed record EventInput
 }
 
 /// <summary>What happened to each posted event, in the order posted.</summary>
-/// <param name="Stored">Events stored by this request.</param>
-/// <param name="Duplicates">Events whose id was already stored (or repeated in this request): not stored again.</param>
-/// <param name="Events">One entry per posted event.</param>
-public sealed record IngestResult(int Stored, int Duplicates, IReadOnlyList<IngestedEvent> Events);
+public sealed record IngestResult
+{
+    /// <summary>Events stored by this request.</summary>
+    /// <example>15</example>
+    public required int Stored { get; init; }
 
-/// <param name="EventId">The event's id, generated when the client sent none.</param>
-/// <param name="Status"><c>stored</c> or <c>duplicate</c>.</param>
-/// <param name="Warnings">What was accepted but changed or ignored, for the client developer.</param>
-public sealed record IngestedEvent(Guid EventId, string Status, IReadOnlyList<string> Warnings);
+    /// <summary>Events whose id was already stored (or repeated in this request): not stored again.</summary>
+    /// <example>1</example>
+    public required int Duplicates { get; init; }
+
+    /// <summary>One entry per posted event, in the order posted.</summary>
+    public required IReadOnlyList<IngestedEvent> Events { get; init; }
+}
+
+/// <summary>The fate of one posted event.</summary>
+public sealed record IngestedEvent
+{
+    /// <summary>The event's id, generated when the client sent none.</summary>
+    /// <example>3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10</example>
+    public required Guid EventId { get; init; }
+
+    /// <summary><c>stored</c>, or <c>duplicate</c> when the id was already stored.</summary>
+    /// <example>stored</example>
+    public required string Status { get; init; }
+
+    /// <summary>What was accepted but changed or ignored, for the client developer.</summary>
+    /// <example>["Unknown field 'wsCloseCode' was ignored."]</example>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}
 
 /// <summary>A stored event with every field.</summary>
 public sealed record EventDetails
 {
+    /// <summary>The client's id (or the one generated for it).</summary>
     /// <example>3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10</example>
-    public Guid EventId { get; init; }
+    public required Guid EventId { get; init; }
 
     /// <summary>When the call ended (UTC), after any clock correction.</summary>
-    public DateTimeOffset OccurredAt { get; init; }
+    /// <example>2026-12-04T02:15:00Z</example>
+    public required DateTimeOffset OccurredAt { get; init; }
 
-    /// <summary>The client's time when it was implausible and replaced by <c>receivedAt</c>.</summary>
+    /// <summary>The client's time when it was implausible and replaced by <c>receivedAt</c>; else null.</summary>
+    /// <example>2031-01-01T00:00:00Z</example>
     public DateTimeOffset? ReportedOccurredAt { get; init; }
 
-    public DateTimeOffset ReceivedAt { get; init; }
+    /// <summary>When the server accepted the event (UTC).</summary>
+    /// <example>2026-12-04T02:15:01.204Z</example>
+    public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>The final response code; null when the call ended with none.</summary>
     /// <example>486</example>
     public int? SipCode { get; init; }
 
@@ -122,6 +148,7 @@ public sealed record EventDetails
     /// <example>4xx</example>
     public required string ResponseClass { get; init; }
 
+    /// <summary>The reason phrase as received.</summary>
     /// <example>Busy Here</example>
     public string? ReasonPhrase { get; init; }
 
@@ -129,53 +156,85 @@ public sealed record EventDetails
     /// <example>Busy Here</example>
     public string? StandardPhrase { get; init; }
 
+    /// <summary>What the client saw; always set when there is no <c>sipCode</c>.</summary>
+    /// <example>transport_error</example>
     public string? LocalCause { get; init; }
 
     /// <summary>The first Reason header's protocol.</summary>
     /// <example>Q.850</example>
     public string? ReasonProtocol { get; init; }
 
+    /// <summary>The first Reason header's cause.</summary>
     /// <example>17</example>
     public int? ReasonCause { get; init; }
 
+    /// <summary>The first Reason header's text, unquoted.</summary>
     /// <example>User busy</example>
     public string? ReasonText { get; init; }
 
     /// <summary>Header name to its values, in the order received.</summary>
+    /// <example>{"Reason": ["Q.850;cause=17;text=\"User busy\""], "Server": ["CarrierGW/4.2"]}</example>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; }
 
-    /// <summary>Status line and headers of the raw response, when one was sent.</summary>
+    /// <summary>Status line and headers of the raw response, when one was sent; never the body.</summary>
+    /// <example>SIP/2.0 486 Busy Here&#13;&#10;Reason: Q.850;cause=17&#13;&#10;&#13;&#10;</example>
     public string? SipMessage { get; init; }
 
+    /// <summary>The number as dialled.</summary>
+    /// <example>0900000001</example>
     public string? PhoneNumber { get; init; }
 
+    /// <summary>The agent's id in the CRM.</summary>
+    /// <example>agent-007</example>
     public string? Agent { get; init; }
 
+    /// <summary>The SIP Call-ID.</summary>
+    /// <example>c-0001@crm.example.test</example>
     public string? CallId { get; init; }
 
+    /// <summary><c>outbound</c> or <c>inbound</c>.</summary>
     /// <example>outbound</example>
     public required string Direction { get; init; }
 
+    /// <summary>The outgoing trunk or carrier route.</summary>
+    /// <example>viettel-1</example>
     public string? Trunk { get; init; }
 
+    /// <summary>Whether a 180 or 183 was seen.</summary>
+    /// <example>true</example>
     public bool? Ringing { get; init; }
 
+    /// <summary>Milliseconds from INVITE to the first 18x.</summary>
+    /// <example>2300</example>
     public int? PostDialDelayMs { get; init; }
 
+    /// <summary>Milliseconds of ringing.</summary>
+    /// <example>18000</example>
     public int? RingDurationMs { get; init; }
 
+    /// <summary>The labels posted with the event.</summary>
+    /// <example>{"campaign": "winter-sale"}</example>
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
+    /// <summary>The extra object posted with the event.</summary>
+    /// <example>{"crmLeadId": 1234}</example>
     public JsonElement? Extra { get; init; }
 
     /// <summary>True when NUL characters, which PostgreSQL cannot store, were removed from some field.</summary>
-    public bool NulRemoved { get; init; }
+    /// <example>false</example>
+    public required bool NulRemoved { get; init; }
 }
 
 /// <summary>A page of events, newest first.</summary>
-/// <param name="Items">The events of this page.</param>
-/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last page.</param>
-public sealed record EventPage(IReadOnlyList<EventDetails> Items, string? NextCursor);
+public sealed record EventPage
+{
+    /// <summary>The events of this page, newest first.</summary>
+    public required IReadOnlyList<EventDetails> Items { get; init; }
+
+    /// <summary>Pass as <c>cursor</c> for the next page; null on the last page.</summary>
+    /// <example>NjM5MDAzNTY4NjQ2MTQ2NDgwOmM2ZTQ3MjBlMWEwOTQzOGY4ZjYzYTE0NmU3OWY4MTUz</example>
+    public string? NextCursor { get; init; }
+}
 
 /// <summary>Endpoint metadata: the body is one <see cref="EventInput"/> or an array of them.</summary>
 public sealed class EventBatchBody;

@@ -40,12 +40,15 @@ public static class EventsEndpoints
         events.MapGet("", ListAsync)
             .RequireAuthorization(Authentication.ReadPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("List events, newest first")
             .WithDescription("Keyset pagination: pass the response's nextCursor as `cursor` for the next page.");
 
         events.MapGet("{eventId:guid}", GetAsync)
             .RequireAuthorization(Authentication.ReadPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("One event with every stored field, by the client's eventId");
 
         return app;
@@ -97,13 +100,22 @@ public static class EventsEndpoints
         {
             // The first occurrence in the request is the one stored; any repeat is a duplicate.
             var isNew = stored.Contains(item.Event.EventId) && claimed.Add(item.Event.EventId);
-            results.Add(new IngestedEvent(item.Event.EventId, isNew ? "stored" : "duplicate", item.Warnings));
+            results.Add(new IngestedEvent
+            {
+                EventId = item.Event.EventId,
+                Status = isNew ? "stored" : "duplicate",
+                Warnings = item.Warnings,
+            });
         }
 
         logger.LogInformation("Stored {Stored} of {Posted} events for project {ProjectId}",
             stored.Count, parsed.Count, projectId);
-        return TypedResults.Accepted((string?)null,
-            new IngestResult(stored.Count, parsed.Count - stored.Count, results));
+        return TypedResults.Accepted((string?)null, new IngestResult
+        {
+            Stored = stored.Count,
+            Duplicates = parsed.Count - stored.Count,
+            Events = results,
+        });
     }
 
     private static List<ParsedEvent> ParseEvents(
@@ -199,6 +211,13 @@ public static class EventsEndpoints
         }
     }
 
+    /// <param name="from">Events that ended at or after this instant: ISO 8601 with an offset or Z, or a date (midnight UTC).</param>
+    /// <param name="to">Events that ended before this instant.</param>
+    /// <param name="class">Response class: 2xx (answered), 3xx, 4xx, 5xx, 6xx or none.</param>
+    /// <param name="code">A SIP response code, 200-699.</param>
+    /// <param name="agent">The agent's id, exactly as posted.</param>
+    /// <param name="limit">Events per page, 1-500.</param>
+    /// <param name="cursor">The nextCursor of the previous page.</param>
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> ListAsync(
         ClaimsPrincipal user, EventQueries queries, TimeProvider clock, CancellationToken cancellationToken,
         string? from = null, string? to = null, string? @class = null, int? code = null, string? agent = null,
@@ -233,9 +252,10 @@ public static class EventsEndpoints
         var page = await queries.ListAsync(filter, after, limit + 1, cancellationToken);
 
         var next = page.Count > limit ? EventCursors.Encode(page[limit - 1]) : null;
-        return TypedResults.Ok(new EventPage(page.Take(limit).Select(ToDetails).ToList(), next));
+        return TypedResults.Ok(new EventPage { Items = page.Take(limit).Select(ToDetails).ToList(), NextCursor = next });
     }
 
+    /// <param name="eventId">The client's eventId.</param>
     private static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetAsync(
         Guid eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
     {

@@ -93,8 +93,12 @@ public static class DatabaseStartup
         {
             db.ApiTokens.Add(new ApiToken
             {
-                ProjectId = project.Id, Id = Guid.NewGuid(), Name = "bootstrap", TokenHash = hash!,
-                Prefix = Secrets.Prefix(token), CreatedAt = now,
+                ProjectId = project.Id,
+                Id = Guid.NewGuid(),
+                Name = "bootstrap",
+                TokenHash = hash!,
+                Prefix = Secrets.Prefix(token),
+                CreatedAt = now,
             });
         }
 

@@ -20,6 +20,7 @@ public static class ReportsEndpoints
         reports.MapGet("classes", ClassesAsync)
             .RequireAuthorization(Authentication.ReadPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Failed calls per SIP response class, with the codes inside each")
             .WithDescription(
                 "Classes 3xx, 4xx, 5xx, 6xx and `none` (the call ended with no final response; broken down " +
@@ -29,6 +30,9 @@ public static class ReportsEndpoints
         return app;
     }
 
+    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, or a date. Default: 24 h before to.</param>
+    /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
+    /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<ClassReport>, ValidationProblem>> ClassesAsync(
         ClaimsPrincipal user, EventQueries queries, TimeProvider clock, CancellationToken cancellationToken,
         string? from = null, string? to = null, string? agent = null)
@@ -51,49 +55,125 @@ public static class ReportsEndpoints
 
             var codes = inClass.Where(count => count.SipCode is not null)
                 .OrderByDescending(count => count.Count).ThenBy(count => count.SipCode)
-                .Select(count => new CodeShare(count.SipCode!.Value, SipStatusCodes.StandardPhrase(count.SipCode.Value),
-                    count.Count, Share(count.Count, classTotal)))
+                .Select(count => new CodeShare
+                {
+                    Code = count.SipCode!.Value,
+                    Phrase = SipStatusCodes.StandardPhrase(count.SipCode.Value),
+                    Count = count.Count,
+                    Share = Share(count.Count, classTotal),
+                })
                 .ToList();
 
             var causes = inClass.Where(count => count.SipCode is null)
                 .OrderByDescending(count => count.Count).ThenBy(count => count.LocalCause)
-                .Select(count => new LocalCauseShare(count.LocalCause ?? "unknown", count.Count,
-                    Share(count.Count, classTotal)))
+                .Select(count => new LocalCauseShare
+                {
+                    LocalCause = count.LocalCause ?? "unknown",
+                    Count = count.Count,
+                    Share = Share(count.Count, classTotal),
+                })
                 .ToList();
 
-            return new ClassShare(responseClass, classTotal, Share(classTotal, total), codes, causes);
+            return new ClassShare
+            {
+                Class = responseClass,
+                Count = classTotal,
+                Share = Share(classTotal, total),
+                Codes = codes,
+                LocalCauses = causes,
+            };
         }).ToList();
 
-        return TypedResults.Ok(new ClassReport(range.From, range.To, agent, total, classes));
+        return TypedResults.Ok(new ClassReport
+        {
+            From = range.From,
+            To = range.To,
+            Agent = agent,
+            Total = total,
+            Classes = classes,
+        });
     }
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
 
 /// <summary>Failed calls in a time range, per response class.</summary>
-/// <param name="From">Start of the range (inclusive, UTC).</param>
-/// <param name="To">End of the range (exclusive, UTC).</param>
-/// <param name="Agent">The agent the report is narrowed to, if any.</param>
-/// <param name="Total">Failed calls in the range.</param>
-/// <param name="Classes">3xx, 4xx, 5xx, 6xx and none, always in that order.</param>
-public sealed record ClassReport(
-    DateTimeOffset From, DateTimeOffset To, string? Agent, long Total, IReadOnlyList<ClassShare> Classes);
+public sealed record ClassReport
+{
+    /// <summary>Start of the range (inclusive, UTC).</summary>
+    /// <example>2026-12-03T09:00:00Z</example>
+    public required DateTimeOffset From { get; init; }
 
-/// <param name="Class">The response class: 3xx, 4xx, 5xx, 6xx or none.</param>
-/// <param name="Count">Failed calls in this class.</param>
-/// <param name="Share">This class's fraction of all failed calls, 0 to 1, rounded to 4 places.</param>
-/// <param name="Codes">The codes in the class, most frequent first.</param>
-/// <param name="LocalCauses">For class none: what the client saw, most frequent first.</param>
-public sealed record ClassShare(
-    string Class, long Count, double Share, IReadOnlyList<CodeShare> Codes, IReadOnlyList<LocalCauseShare> LocalCauses);
+    /// <summary>End of the range (exclusive, UTC).</summary>
+    /// <example>2026-12-04T09:00:00Z</example>
+    public required DateTimeOffset To { get; init; }
 
-/// <param name="Code">The SIP response code.</param>
-/// <param name="Phrase">The code's standard phrase, or null for a code IANA has not registered.</param>
-/// <param name="Count">Failed calls with this code.</param>
-/// <param name="Share">This code's fraction of its class, 0 to 1.</param>
-public sealed record CodeShare(int Code, string? Phrase, long Count, double Share);
+    /// <summary>The agent the report is narrowed to, if any.</summary>
+    /// <example>agent-007</example>
+    public string? Agent { get; init; }
 
-/// <param name="LocalCause">transport_error, request_timeout, media_error, cancelled_before_response, ring_timeout or unknown.</param>
-/// <param name="Count">Calls that ended this way.</param>
-/// <param name="Share">This cause's fraction of class none, 0 to 1.</param>
-public sealed record LocalCauseShare(string LocalCause, long Count, double Share);
+    /// <summary>Failed calls in the range (answered calls are never counted).</summary>
+    /// <example>16</example>
+    public required long Total { get; init; }
+
+    /// <summary>3xx, 4xx, 5xx, 6xx and none, always all five and in that order.</summary>
+    public required IReadOnlyList<ClassShare> Classes { get; init; }
+}
+
+/// <summary>The failed calls of one response class.</summary>
+public sealed record ClassShare
+{
+    /// <summary>The response class: 3xx, 4xx, 5xx, 6xx, or none (the call ended with no final response).</summary>
+    /// <example>4xx</example>
+    public required string Class { get; init; }
+
+    /// <summary>Failed calls in this class.</summary>
+    /// <example>10</example>
+    public required long Count { get; init; }
+
+    /// <summary>This class's fraction of all failed calls, 0 to 1, rounded to 4 places.</summary>
+    /// <example>0.625</example>
+    public required double Share { get; init; }
+
+    /// <summary>The codes in the class, most frequent first.</summary>
+    public required IReadOnlyList<CodeShare> Codes { get; init; }
+
+    /// <summary>For class none: what the client saw, most frequent first. Empty for the other classes.</summary>
+    public required IReadOnlyList<LocalCauseShare> LocalCauses { get; init; }
+}
+
+/// <summary>The failed calls of one response code.</summary>
+public sealed record CodeShare
+{
+    /// <summary>The SIP response code.</summary>
+    /// <example>480</example>
+    public required int Code { get; init; }
+
+    /// <summary>The code's standard phrase, or null for a code IANA has not registered.</summary>
+    /// <example>Temporarily Unavailable</example>
+    public string? Phrase { get; init; }
+
+    /// <summary>Failed calls with this code.</summary>
+    /// <example>3</example>
+    public required long Count { get; init; }
+
+    /// <summary>This code's fraction of its class, 0 to 1, rounded to 4 places.</summary>
+    /// <example>0.3</example>
+    public required double Share { get; init; }
+}
+
+/// <summary>Calls with no final response that ended one way.</summary>
+public sealed record LocalCauseShare
+{
+    /// <summary>transport_error, request_timeout, media_error, cancelled_before_response, ring_timeout or unknown.</summary>
+    /// <example>transport_error</example>
+    public required string LocalCause { get; init; }
+
+    /// <summary>Calls that ended this way.</summary>
+    /// <example>2</example>
+    public required long Count { get; init; }
+
+    /// <summary>This cause's fraction of class none, 0 to 1, rounded to 4 places.</summary>
+    /// <example>1</example>
+    public required double Share { get; init; }
+}

@@ -35,12 +35,15 @@ public static class PostgresBinaries
         candidates.AddRange(["/usr/pgsql/bin", "/opt/homebrew/bin", "/usr/local/pgsql/bin"]);
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator));
 
-        var found = candidates.FirstOrDefault(folder => folder.Length > 0
-            && File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")));
-
-        return found ?? throw new InvalidOperationException(
-            "No PostgreSQL server programs (initdb, pg_ctl) were found on this machine. " + InstallHint);
+        return FirstWithServerPrograms(candidates);
     }
+
+    /// <summary>The first folder holding initdb and pg_ctl; throws with install instructions if none does.</summary>
+    public static string FirstWithServerPrograms(IEnumerable<string> folders) =>
+        folders.FirstOrDefault(folder => folder.Length > 0
+            && File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")))
+        ?? throw new InvalidOperationException(
+            "No PostgreSQL server programs (initdb, pg_ctl) were found on this machine. " + InstallHint);
 
     /// <summary>Runs a program to completion and returns its output; throws with that output on failure.</summary>
     internal static async Task<string> RunAsync(

@@ -78,7 +78,10 @@ public sealed class ApiFixture : IAsyncLifetime
         project.IngestKeys.Add(new IngestKey { Key = key, CreatedAt = now });
         project.ApiTokens.Add(new ApiToken
         {
-            Id = Guid.NewGuid(), Name = "test", TokenHash = Secrets.HashToken(token), Prefix = Secrets.Prefix(token),
+            Id = Guid.NewGuid(),
+            Name = "test",
+            TokenHash = Secrets.HashToken(token),
+            Prefix = Secrets.Prefix(token),
             CreatedAt = now,
         });
         db.Projects.Add(project);

@@ -1,0 +1,110 @@
+using System.Net;
+using CallTracker.Api.Tests.Infrastructure;
+
+namespace CallTracker.Api.Tests;
+
+/// <summary>What the host serves besides the API: Swagger, health, error pages.</summary>
+[Collection(ApiSuite.Name)]
+public sealed class HostTests(ApiFixture fixture)
+{
+    private const string SnapshotFile = "swagger.v1.json";
+
+    [Fact]
+    public async Task SwaggerDocument_DescribesTheIngestReportAndEventPathsWithBothAuthSchemes()
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var document = await client.GetJsonAsync("/swagger/v1/swagger.json");
+        var paths = document["paths"]!.AsObject();
+        var schemes = document["components"]!["securitySchemes"]!.AsObject();
+
+        Assert.Contains("/api/v1/events", paths.Select(path => path.Key));
+        Assert.Contains("/api/v1/events/{eventId}", paths.Select(path => path.Key));
+        Assert.Contains("/api/v1/reports/classes", paths.Select(path => path.Key));
+        Assert.Equal(["apiToken", "ingestKey", "ingestKeyQuery"], schemes.Select(scheme => scheme.Key).Order());
+        Assert.NotNull(paths["/api/v1/events"]!["post"]!["responses"]!["202"]);
+        Assert.NotNull(paths["/api/v1/events"]!["post"]!["responses"]!["400"]);
+        Assert.NotNull(paths["/api/v1/events"]!["post"]!["requestBody"]!["content"]!["text/plain"]);
+    }
+
+    [Fact]
+    public async Task SwaggerDocument_GivesEveryEventFieldADescriptionAndAnExample()
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var document = await client.GetJsonAsync("/swagger/v1/swagger.json");
+        var fields = document["components"]!["schemas"]!["EventInput"]!["properties"]!.AsObject();
+
+        Assert.All(fields, field => Assert.False(string.IsNullOrEmpty((string?)field.Value!["description"]), field.Key));
+        Assert.All(fields, field => Assert.NotNull(field.Value!["example"]));
+    }
+
+    /// <summary>
+    /// Fails on any drift of the published contract (a package upgrade renaming a schema, say). After
+    /// an intended change, run the tests with UPDATE_SNAPSHOTS=1 and commit the new file.
+    /// </summary>
+    [Fact]
+    public async Task SwaggerDocument_MatchesTheCommittedSnapshot()
+    {
+        var client = fixture.Factory.CreateClient();
+        var snapshotPath = Path.Combine(ProjectDirectory(), SnapshotFile);
+
+        var actual = (await client.GetJsonAsync("/swagger/v1/swagger.json")).ToJsonString(
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
+        {
+            await File.WriteAllTextAsync(snapshotPath, actual);
+        }
+
+        Assert.True(File.Exists(snapshotPath), $"No snapshot at {snapshotPath}: run once with UPDATE_SNAPSHOTS=1.");
+        Assert.Equal(await File.ReadAllTextAsync(snapshotPath), actual);
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var response = await client.GetAsync("/swagger/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_WithTheDatabaseUp_IsHealthy(string path)
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var health = await client.GetJsonAsync(path);
+
+        Assert.Equal("Healthy", (string)health["status"]!);
+    }
+
+    [Fact]
+    public async Task UnknownPath_IsA404Problem()
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var response = await client.GetAsync("/api/v1/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull((await response.JsonAsync())["traceId"]);
+    }
+
+    private static string ProjectDirectory()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "CallTracker.Api.Tests.csproj")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The test project folder was not found above the test binaries.");
+    }
+}

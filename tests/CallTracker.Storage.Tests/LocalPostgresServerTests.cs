@@ -1,0 +1,68 @@
+using CallTracker.Storage.LocalServer;
+using Npgsql;
+
+namespace CallTracker.Storage.Tests;
+
+/// <summary>The private PostgreSQL server that `dotnet run` and the tests start by themselves.</summary>
+public sealed class LocalPostgresServerTests
+{
+    [Fact]
+    public async Task StartAsync_InAKeptFolder_KeepsItsDataBetweenRuns()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"calltracker-kept-{Guid.NewGuid():N}");
+        var options = new LocalPostgresOptions { Directory = directory };
+        try
+        {
+            await using (var first = await LocalPostgresServer.StartAsync(options))
+            {
+                await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('x')");
+            }
+
+            await using var second = await LocalPostgresServer.StartAsync(options);
+            var value = await ExecuteAsync(second.ConnectionString, "SELECT value FROM kept");
+
+            Assert.Equal("x", value);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_Ephemeral_ListensOnLoopbackWithAPassword_AndDeletesItsFolderWhenDisposed()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"calltracker-ephemeral-{Guid.NewGuid():N}");
+
+        var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory, Ephemeral = true });
+        var settings = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+        var address = await ExecuteAsync(server.ConnectionString, "SELECT host(inet_server_addr())");
+        var withoutPassword = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = null };
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => ExecuteAsync(withoutPassword.ConnectionString, "SELECT 1"));
+        await server.DisposeAsync();
+
+        Assert.Equal("127.0.0.1", settings.Host);
+        Assert.Equal("127.0.0.1", address);
+        Assert.NotNull(refused);
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void FirstWithServerPrograms_WhenNoFolderHasThem_SaysHowToInstallPostgres()
+    {
+        var empty = Directory.CreateTempSubdirectory("calltracker-no-pg-").FullName;
+
+        var error = Assert.Throws<InvalidOperationException>(() => PostgresBinaries.FirstWithServerPrograms([empty]));
+
+        Assert.Contains("apt-get install postgresql", error.Message, StringComparison.Ordinal);
+        Directory.Delete(empty);
+    }
+
+    private static async Task<string?> ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+}
