@@ -24,12 +24,14 @@ try
         .Enrich.FromLogContext()
         .WriteTo.Console());
 
-    builder.Services.AddOptions<CallTrackerOptions>().Bind(builder.Configuration.GetSection(CallTrackerOptions.Section));
+    builder.Services.AddOptions<CallTrackerOptions>()
+        .Bind(builder.Configuration.GetSection(CallTrackerOptions.Section));
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton(services =>
         new EventParser(services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion));
 
-    builder.Services.AddCallTrackerStorage(builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!);
+    var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
+    builder.Services.AddCallTrackerStorage(connectionString);
     builder.Services.AddCallTrackerProblems();
     builder.Services.AddCallTrackerAuthentication();
     builder.Services.AddCallTrackerHealth();

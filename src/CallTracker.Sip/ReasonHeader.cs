@@ -55,9 +55,11 @@ public static class ReasonHeader
 
             var name = parameter[..equals].Trim();
             var value = parameter[(equals + 1)..].Trim();
-            if (name.Equals("cause", StringComparison.OrdinalIgnoreCase) && int.TryParse(value, out var number))
+            // RFC 3326: cause = 1*DIGIT. "+17" or "-5" is not a cause, whatever int.Parse thinks.
+            if (name.Equals("cause", StringComparison.OrdinalIgnoreCase) && value.Length is > 0 and <= 9
+                && value.All(char.IsAsciiDigit))
             {
-                cause = number;
+                cause = int.Parse(value);
             }
             else if (name.Equals("text", StringComparison.OrdinalIgnoreCase))
             {

@@ -99,7 +99,7 @@ public static class SipResponseParser
         var version = firstSpace < 0 ? line : line[..firstSpace];
         if (!version.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
         {
-            var looksLikeRequest = firstSpace > 0 && line.Contains(" sip:", StringComparison.OrdinalIgnoreCase);
+            var looksLikeRequest = line.EndsWith(" SIP/2.0", StringComparison.OrdinalIgnoreCase);
             error = new SipParseError(looksLikeRequest
                 ? "The SIP message is a request, not a response: send the final response the call got."
                 : "The first line of the SIP message is not a status line such as 'SIP/2.0 486 Busy Here'.");

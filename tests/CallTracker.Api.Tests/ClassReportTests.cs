@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CallTracker.Api.Tests.Infrastructure;
+using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
 namespace CallTracker.Api.Tests;
 
@@ -14,16 +15,16 @@ public sealed class ClassReportTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var failures = SharedData.SipResponseFiles().Select((file, index) => new
         {
-            occurredAt = HttpExtensions.MinutesAgo(30 - index),
+            occurredAt = MinutesAgo(30 - index),
             sipMessage = SharedData.SipResponse(file),
             agent = "agent-007",
             phoneNumber = "0900000001",
         }).ToList();
 
         var posted = await project.Ingest.PostEventsAsync(failures);
-        var answered = await project.Ingest.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(5), sipCode = 200 });
+        var answered = await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(5), sipCode = 200 });
         var silent = await project.Ingest.PostEventsAsync(
-            new { occurredAt = HttpExtensions.MinutesAgo(4), sipCode = (int?)null, localCause = "transport_error" });
+            new { occurredAt = MinutesAgo(4), sipCode = (int?)null, localCause = "transport_error" });
         var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
 
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
@@ -45,7 +46,7 @@ public sealed class ClassReportTests(ApiFixture fixture)
         string[] files = ["03-480.sip", "04-480.sip", "16-480.sip", "01-486.sip"];
         await project.Ingest.PostEventsAsync(files.Select(file => new
         {
-            occurredAt = HttpExtensions.MinutesAgo(10),
+            occurredAt = MinutesAgo(10),
             sipMessage = SharedData.SipResponse(file),
         }));
 
@@ -68,7 +69,7 @@ public sealed class ClassReportTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new[] { 477, 555, 608, 699 }.Select(code => new
         {
-            occurredAt = HttpExtensions.MinutesAgo(3),
+            occurredAt = MinutesAgo(3),
             sipCode = code,
             reasonPhrase = "Custom",
         }));
@@ -88,10 +89,10 @@ public sealed class ClassReportTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = (int?)null, localCause = "transport_error" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 0, localCause = "transport_error" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), localCause = "request_timeout" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3) },
+            new { occurredAt = MinutesAgo(3), sipCode = (int?)null, localCause = "transport_error" },
+            new { occurredAt = MinutesAgo(3), sipCode = 0, localCause = "transport_error" },
+            new { occurredAt = MinutesAgo(3), localCause = "request_timeout" },
+            new { occurredAt = MinutesAgo(3) },
         });
 
         var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
@@ -101,7 +102,8 @@ public sealed class ClassReportTests(ApiFixture fixture)
 
         Assert.Equal(4, none["count"]!.GetValue<long>());
         Assert.Empty(none["codes"]!.AsArray());
-        Assert.Equal(new Dictionary<string, long> { ["transport_error"] = 2, ["request_timeout"] = 1, ["unknown"] = 1 }, causes);
+        var expected = new Dictionary<string, long> { ["transport_error"] = 2, ["request_timeout"] = 1, ["unknown"] = 1 };
+        Assert.Equal(expected, causes);
     }
 
     [Fact]
@@ -111,9 +113,9 @@ public sealed class ClassReportTests(ApiFixture fixture)
         var from = DateTimeOffset.UtcNow.AddMinutes(-20);
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(10), sipCode = 486, agent = "agent-007" },
-            new { occurredAt = HttpExtensions.MinutesAgo(10), sipCode = 486, agent = "agent-008" },
-            new { occurredAt = HttpExtensions.MinutesAgo(30), sipCode = 486, agent = "agent-007" },
+            new { occurredAt = MinutesAgo(10), sipCode = 486, agent = "agent-007" },
+            new { occurredAt = MinutesAgo(10), sipCode = 486, agent = "agent-008" },
+            new { occurredAt = MinutesAgo(30), sipCode = 486, agent = "agent-007" },
         });
 
         var report = await project.Read.GetJsonAsync(
@@ -157,7 +159,7 @@ public sealed class ClassReportTests(ApiFixture fixture)
     {
         var mine = await fixture.CreateProjectAsync();
         var theirs = await fixture.CreateProjectAsync();
-        await theirs.Ingest.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(2), sipCode = 503 });
+        await theirs.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(2), sipCode = 503 });
 
         var report = await mine.Read.GetJsonAsync("/api/v1/reports/classes");
 
@@ -181,5 +183,6 @@ public sealed class ClassReportTests(ApiFixture fixture)
         Classes(report).Single(item => (string)item["class"]! == responseClass)["count"]!.GetValue<long>();
 
     private static IEnumerable<JsonNode> Codes(JsonNode report, string responseClass) =>
-        Classes(report).Single(item => (string)item["class"]! == responseClass)["codes"]!.AsArray().Select(code => code!);
+        Classes(report).Single(item => (string)item["class"]! == responseClass)["codes"]!.AsArray()
+            .Select(code => code!);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using CallTracker.Api.Tests.Infrastructure;
+using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
 namespace CallTracker.Api.Tests;
 
@@ -11,11 +12,11 @@ public sealed class EventReadTests(ApiFixture fixture)
     public async Task List_PagesThroughEveryEventNewestFirst_WithoutRepeatsOrGaps()
     {
         var project = await fixture.CreateProjectAsync();
-        var sameInstant = HttpExtensions.MinutesAgo(5);
+        var sameInstant = MinutesAgo(5);
         var events = Enumerable.Range(0, 7).Select(index => new
         {
             eventId = Guid.NewGuid(),
-            occurredAt = index < 3 ? sameInstant : HttpExtensions.MinutesAgo(10 + index),
+            occurredAt = index < 3 ? sameInstant : MinutesAgo(10 + index),
             sipCode = 486,
         }).ToList();
         await project.Ingest.PostEventsAsync(events);
@@ -25,7 +26,8 @@ public sealed class EventReadTests(ApiFixture fixture)
         var pages = 0;
         do
         {
-            var page = await project.Read.GetJsonAsync($"/api/v1/events?limit=3{(cursor is null ? "" : $"&cursor={cursor}")}");
+            var after = cursor is null ? "" : $"&cursor={cursor}";
+            var page = await project.Read.GetJsonAsync($"/api/v1/events?limit=3{after}");
             seen.AddRange(page["items"]!.AsArray().Select(item => (string)item!["eventId"]!));
             cursor = (string?)page["nextCursor"];
             pages++;
@@ -43,9 +45,9 @@ public sealed class EventReadTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(30), sipCode = 404 },
-            new { occurredAt = HttpExtensions.MinutesAgo(10), sipCode = 486 },
-            new { occurredAt = HttpExtensions.MinutesAgo(20), sipCode = 503 },
+            new { occurredAt = MinutesAgo(30), sipCode = 404 },
+            new { occurredAt = MinutesAgo(10), sipCode = 486 },
+            new { occurredAt = MinutesAgo(20), sipCode = 503 },
         });
 
         var page = await project.Read.GetJsonAsync("/api/v1/events");
@@ -64,10 +66,10 @@ public sealed class EventReadTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 404, agent = "agent-007" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 486, agent = "agent-007" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 503, agent = "agent-008" },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 200, agent = "agent-007" },
+            new { occurredAt = MinutesAgo(3), sipCode = 404, agent = "agent-007" },
+            new { occurredAt = MinutesAgo(3), sipCode = 486, agent = "agent-007" },
+            new { occurredAt = MinutesAgo(3), sipCode = 503, agent = "agent-008" },
+            new { occurredAt = MinutesAgo(3), sipCode = 200, agent = "agent-007" },
         });
 
         var page = await project.Read.GetJsonAsync($"/api/v1/events?{query}");
@@ -81,8 +83,8 @@ public sealed class EventReadTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(3), sipCode = 404 },
-            new { occurredAt = HttpExtensions.MinutesAgo(3), localCause = "request_timeout" },
+            new { occurredAt = MinutesAgo(3), sipCode = 404 },
+            new { occurredAt = MinutesAgo(3), localCause = "request_timeout" },
         });
 
         var page = await project.Read.GetJsonAsync("/api/v1/events?class=none");
@@ -114,7 +116,7 @@ public sealed class EventReadTests(ApiFixture fixture)
         var mine = await fixture.CreateProjectAsync();
         var theirs = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
-        await theirs.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
+        await theirs.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 486 });
 
         var response = await mine.Read.GetAsync($"/api/v1/events/{eventId}");
         var listed = await mine.Read.GetJsonAsync("/api/v1/events");
@@ -131,8 +133,8 @@ public sealed class EventReadTests(ApiFixture fixture)
         var second = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
 
-        await first.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
-        await second.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 503 });
+        await first.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 486 });
+        await second.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 503 });
 
         Assert.Equal(486, (await first.Read.GetJsonAsync($"/api/v1/events/{eventId}"))["sipCode"]!.GetValue<int>());
         Assert.Equal(503, (await second.Read.GetJsonAsync($"/api/v1/events/{eventId}"))["sipCode"]!.GetValue<int>());

@@ -35,7 +35,8 @@ public sealed class HostTests(ApiFixture fixture)
         var document = await client.GetJsonAsync("/swagger/v1/swagger.json");
         var fields = document["components"]!["schemas"]!["EventInput"]!["properties"]!.AsObject();
 
-        Assert.All(fields, field => Assert.False(string.IsNullOrEmpty((string?)field.Value!["description"]), field.Key));
+        Assert.All(fields, field =>
+            Assert.False(string.IsNullOrEmpty((string?)field.Value!["description"]), field.Key));
         Assert.All(fields, field => Assert.NotNull(field.Value!["example"]));
     }
 

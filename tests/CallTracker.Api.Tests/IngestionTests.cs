@@ -1,5 +1,6 @@
 using System.Net;
 using CallTracker.Api.Tests.Infrastructure;
+using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
 namespace CallTracker.Api.Tests;
 
@@ -16,7 +17,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var response = await project.Ingest.PostEventsAsync(new
         {
             eventId,
-            occurredAt = HttpExtensions.MinutesAgo(1),
+            occurredAt = MinutesAgo(1),
             sipCode = 486,
             reasonPhrase = "Busy Here",
             headers = new Dictionary<string, object>
@@ -64,7 +65,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
         var message = SharedData.SipResponse("10-403.sip") + "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n";
 
-        await project.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipMessage = message });
+        await project.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipMessage = message });
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
         Assert.Equal(403, stored["sipCode"]!.GetValue<int>());
@@ -83,8 +84,8 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
 
-        var first = await project.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
-        var second = await project.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 503 });
+        var first = await project.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 486 });
+        var second = await project.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 503 });
         var secondBody = await second.JsonAsync();
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
         var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
@@ -104,7 +105,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            project.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 })));
+            project.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipCode = 486 })));
         var statuses = await Task.WhenAll(responses.Select(async response =>
             (string)(await response.JsonAsync())["events"]![0]!["status"]!));
         var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
@@ -122,8 +123,8 @@ public sealed class IngestionTests(ApiFixture fixture)
 
         var response = await project.Ingest.PostEventsAsync(new object[]
         {
-            new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 },
-            new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 503 },
+            new { eventId, occurredAt = MinutesAgo(1), sipCode = 486 },
+            new { eventId, occurredAt = MinutesAgo(1), sipCode = 503 },
         });
         var body = await response.JsonAsync();
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
@@ -139,7 +140,7 @@ public sealed class IngestionTests(ApiFixture fixture)
 
         var response = await project.Ingest.PostEventsAsync(new object[]
         {
-            new { occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 },
+            new { occurredAt = MinutesAgo(1), sipCode = 486 },
             new { occurredAt = "2025-03-01T09:15:00", sipCode = 700 },
             new { sipCode = "486", ringing = "yes" },
         });
@@ -164,11 +165,14 @@ public sealed class IngestionTests(ApiFixture fixture)
         var instant = DateTimeOffset.UtcNow.AddMinutes(-10);
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
         var truncated = DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
+        var vietnam = TimeSpan.FromHours(7);
+        const string withOffset = "yyyy-MM-ddTHH:mm:ss.fffzzz";
+        const string withZ = "yyyy-MM-ddTHH:mm:ss.fff'Z'";
 
         await project.Ingest.PostEventsAsync(new object[]
         {
-            new { eventId = ids[0], occurredAt = truncated.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz"), sipCode = 480 },
-            new { eventId = ids[1], occurredAt = truncated.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fff'Z'"), sipCode = 480 },
+            new { eventId = ids[0], occurredAt = truncated.ToOffset(vietnam).ToString(withOffset), sipCode = 480 },
+            new { eventId = ids[1], occurredAt = truncated.UtcDateTime.ToString(withZ), sipCode = 480 },
             new { eventId = ids[2], occurredAt = truncated.ToUnixTimeMilliseconds(), sipCode = 480 },
         });
         var stored = await Task.WhenAll(ids.Select(id => project.Read.GetJsonAsync($"/api/v1/events/{id}")));
@@ -187,7 +191,8 @@ public sealed class IngestionTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
         var claimed = DateTimeOffset.UtcNow.AddMinutes(minutesAhead);
 
-        var response = await project.Ingest.PostEventsAsync(new { eventId, occurredAt = claimed.ToString("O"), sipCode = 486 });
+        var posted = new { eventId, occurredAt = claimed.ToString("O"), sipCode = 486 };
+        var response = await project.Ingest.PostEventsAsync(posted);
         var body = await response.JsonAsync();
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
@@ -213,7 +218,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
 
         var response = await project.Ingest.PostRawAsync(
-            $$"""{"occurredAt":"{{HttpExtensions.MinutesAgo(1)}}","sipCode":{{sipCode}}}""");
+            $$"""{"occurredAt":"{{MinutesAgo(1)}}","sipCode":{{sipCode}}}""");
         var problem = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -227,13 +232,14 @@ public sealed class IngestionTests(ApiFixture fixture)
     [InlineData("608", 608, "6xx")]
     [InlineData("699", 699, "6xx")]
     [InlineData("200", 200, "2xx")]
-    public async Task Post_AnyFinalCode_IsAcceptedWithTheClassOfItsFirstDigit(string sipCode, int code, string responseClass)
+    public async Task Post_AnyFinalCode_IsAcceptedWithTheClassOfItsFirstDigit(
+        string sipCode, int code, string responseClass)
     {
         var project = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
 
         var response = await project.Ingest.PostRawAsync(
-            $$"""{"eventId":"{{eventId}}","occurredAt":"{{HttpExtensions.MinutesAgo(1)}}","sipCode":{{sipCode}}}""");
+            $$"""{"eventId":"{{eventId}}","occurredAt":"{{MinutesAgo(1)}}","sipCode":{{sipCode}}}""");
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -251,7 +257,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
 
         var response = await project.Ingest.PostRawAsync(
-            $$"""{"eventId":"{{eventId}}","occurredAt":"{{HttpExtensions.MinutesAgo(1)}}",{{fields}}}""");
+            $$"""{"eventId":"{{eventId}}","occurredAt":"{{MinutesAgo(1)}}",{{fields}}}""");
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -266,7 +272,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
 
         var response = await project.Ingest.PostRawAsync(
-            $$"""{"occurredAt":"{{HttpExtensions.MinutesAgo(1)}}","localCause":"terminated","wsCloseCode":1006}""");
+            $$"""{"occurredAt":"{{MinutesAgo(1)}}","localCause":"terminated","wsCloseCode":1006}""");
         var warnings = (await response.JsonAsync())["events"]![0]!["warnings"]!.AsArray().Select(item => (string)item!);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -283,7 +289,8 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
 
-        await project.Ingest.PostEventsAsync(new { eventId, occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 480, reasonPhrase = phrase });
+        var posted = new { eventId, occurredAt = MinutesAgo(1), sipCode = 480, reasonPhrase = phrase };
+        await project.Ingest.PostEventsAsync(posted);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
         Assert.Equal(phrase, (string)stored["reasonPhrase"]!);
@@ -297,10 +304,11 @@ public sealed class IngestionTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
 
         var response = await project.Ingest.PostRawAsync($$$"""
-            {"eventId":"{{{eventId}}}","occurredAt":"{{{HttpExtensions.MinutesAgo(1)}}}","agent":"agent-007",
+            {"eventId":"{{{eventId}}}","occurredAt":"{{{MinutesAgo(1)}}}","agent":"agent-007",
              "phoneNumber":"+84 90 000 0001","sipCode":486,"reasonPhrase":"Busy\u0000Here",
              "headers":{"Reason":"SIP;cause=486;text=\"Busy\u0000Here\""},
-             "tags":{"camp\u0000aign":"a\u0000b"},"extra":{"note":"stored as jsonb","nested":"a\u0000b","k\u0000":[1,"\u0000"]}}
+             "tags":{"camp\u0000aign":"a\u0000b"},
+             "extra":{"note":"stored as jsonb","nested":"a\u0000b","k\u0000":[1,"\u0000"]}}
             """);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
 
@@ -319,7 +327,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var invite = "INVITE sip:0900000001@127.0.0.1 SIP/2.0\r\nCall-ID: x\r\n\r\n";
 
-        var response = await project.Ingest.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(1), sipMessage = invite });
+        var response = await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipMessage = invite });
         var problem = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -333,7 +341,7 @@ public sealed class IngestionTests(ApiFixture fixture)
 
         var response = await project.Ingest.PostEventsAsync(new
         {
-            occurredAt = HttpExtensions.MinutesAgo(1),
+            occurredAt = MinutesAgo(1),
             sipCode = 486,
             sipMessage = SharedData.SipResponse("08-503.sip"),
         });
@@ -375,7 +383,7 @@ public sealed class IngestionTests(ApiFixture fixture)
     public async Task Post_MoreThanAThousandEvents_Is400AndStoresNothing()
     {
         var project = await fixture.CreateProjectAsync();
-        var events = Enumerable.Range(0, 1001).Select(_ => new { occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
+        var events = Enumerable.Range(0, 1001).Select(_ => new { occurredAt = MinutesAgo(1), sipCode = 486 });
 
         var response = await project.Ingest.PostEventsAsync(events);
 
@@ -388,7 +396,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var huge = new string('x', 3 * 1024 * 1024);
 
-        var response = await project.Ingest.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(1), extra = new { huge } });
+        var response = await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), extra = new { huge } });
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -401,7 +409,7 @@ public sealed class IngestionTests(ApiFixture fixture)
     {
         var project = await fixture.CreateProjectAsync();
 
-        var response = await project.Ingest.PostRawAsync($$"""{"occurredAt":"{{HttpExtensions.MinutesAgo(1)}}"}""", contentType);
+        var response = await project.Ingest.PostRawAsync($$"""{"occurredAt":"{{MinutesAgo(1)}}"}""", contentType);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -414,7 +422,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var browser = fixture.Factory.CreateClient();
 
         var response = await browser.PostRawAsync(
-            $$"""{"occurredAt":"{{HttpExtensions.MinutesAgo(1)}}","sipCode":486}""",
+            $$"""{"occurredAt":"{{MinutesAgo(1)}}","sipCode":486}""",
             "text/plain;charset=UTF-8", $"/api/v1/events?key={project.IngestKey}");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -433,7 +441,7 @@ public sealed class IngestionTests(ApiFixture fixture)
             stranger.DefaultRequestHeaders.Add("X-CallTracker-Key", key);
         }
 
-        var response = await stranger.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
+        var response = await stranger.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 486 });
         var problem = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -448,7 +456,7 @@ public sealed class IngestionTests(ApiFixture fixture)
         var client = fixture.Factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-CallTracker-Key", ApiFixture.BootstrapIngestKey);
 
-        var response = await client.PostEventsAsync(new { occurredAt = HttpExtensions.MinutesAgo(1), sipCode = 486 });
+        var response = await client.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 486 });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
@@ -466,7 +474,8 @@ public sealed class IngestionTests(ApiFixture fixture)
 
         Assert.True(response.IsSuccessStatusCode);
         Assert.Equal("https://crm.example.test", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
-        Assert.Contains("POST", string.Join(',', response.Headers.GetValues("Access-Control-Allow-Methods")), StringComparison.Ordinal);
+        var methods = string.Join(',', response.Headers.GetValues("Access-Control-Allow-Methods"));
+        Assert.Contains("POST", methods, StringComparison.Ordinal);
         var allowed = string.Join(',', response.Headers.GetValues("Access-Control-Allow-Headers"));
         Assert.Contains("sentry-trace", allowed, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("x-calltracker-key", allowed, StringComparison.OrdinalIgnoreCase);
@@ -490,7 +499,8 @@ public sealed class IngestionTests(ApiFixture fixture)
     public async Task Post_RejectedFromAnAllowedOrigin_StillCarriesCorsHeadersSoTheBrowserSeesTheStatus()
     {
         var client = fixture.Factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events?key=0123456789abcdef0123456789abcdee")
+        const string WrongKey = "0123456789abcdef0123456789abcdee";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/events?key={WrongKey}")
         {
             Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"),
         };

@@ -15,7 +15,8 @@ public sealed class LocalPostgresServerTests
         {
             await using (var first = await LocalPostgresServer.StartAsync(options))
             {
-                await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('x')");
+                const string Create = "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('x')";
+                await ExecuteAsync(first.ConnectionString, Create);
             }
 
             await using var second = await LocalPostgresServer.StartAsync(options);
@@ -34,11 +35,13 @@ public sealed class LocalPostgresServerTests
     {
         var directory = Path.Combine(Path.GetTempPath(), $"calltracker-ephemeral-{Guid.NewGuid():N}");
 
-        var server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory, Ephemeral = true });
+        var options = new LocalPostgresOptions { Directory = directory, Ephemeral = true };
+        var server = await LocalPostgresServer.StartAsync(options);
         var settings = new NpgsqlConnectionStringBuilder(server.ConnectionString);
         var address = await ExecuteAsync(server.ConnectionString, "SELECT host(inet_server_addr())");
         var withoutPassword = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = null };
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => ExecuteAsync(withoutPassword.ConnectionString, "SELECT 1"));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(
+            () => ExecuteAsync(withoutPassword.ConnectionString, "SELECT 1"));
         await server.DisposeAsync();
 
         Assert.Equal("127.0.0.1", settings.Host);

@@ -9,7 +9,9 @@ namespace CallTracker.Api.Events;
 /// </summary>
 public sealed record EventInput
 {
-    /// <summary>The client's id for this event (a UUID); generated when absent. Posting it again stores nothing new.</summary>
+    /// <summary>
+    /// The client's id for this event (a UUID); generated when absent. Posting it again stores nothing new.
+    /// </summary>
     /// <example>3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10</example>
     public Guid? EventId { get; init; }
 
@@ -21,7 +23,9 @@ public sealed record EventInput
     /// <example>2026-12-04T09:15:00+07:00</example>
     public required string OccurredAt { get; init; }
 
-    /// <summary>The final SIP response code, 200-699 (2xx: answered). <c>null</c> or <c>0</c>: no final response.</summary>
+    /// <summary>
+    /// The final SIP response code, 200-699 (2xx: answered). <c>null</c> or <c>0</c>: no final response.
+    /// </summary>
     /// <example>486</example>
     public int? SipCode { get; init; }
 
@@ -46,7 +50,7 @@ public sealed record EventInput
     /// (<c>reasonPhrase</c> and <c>headers</c> sent beside it are ignored; a <c>sipCode</c> that disagrees is
     /// a 400). Only the status line and headers are kept: the body (SDP) is never stored.
     /// </summary>
-    /// <example>SIP/2.0 486 Busy Here&#13;&#10;Call-ID: 1-22106@127.0.0.1&#13;&#10;Reason: Q.850;cause=17&#13;&#10;&#13;&#10;</example>
+    /// <example>SIP/2.0 486 Busy Here&#13;&#10;Call-ID: 1-22106@127.0.0.1&#13;&#10;&#13;&#10;</example>
     public string? SipMessage { get; init; }
 
     /// <summary>The number as dialled.</summary>

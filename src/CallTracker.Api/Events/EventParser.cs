@@ -117,7 +117,7 @@ public sealed partial class EventParser(IngestionOptions options)
             ReportedOccurredAt = reportedOccurredAt,
             ReceivedAt = receivedAt,
             SipCode = sipCode,
-            ResponseClass = sipCode is { } code && ResponseClass.IsFinalCode(code) ? ResponseClass.Of(code) : ResponseClass.None,
+            ResponseClass = ResponseClass.Of(sipCode),
             ReasonPhrase = reasonPhrase,
             LocalCause = localCause ?? (sipCode is null ? "unknown" : null),
             PhoneNumber = reader.String("phoneNumber", 64),
@@ -279,7 +279,7 @@ public sealed partial class EventParser(IngestionOptions options)
             var values = header.Value.ValueKind switch
             {
                 JsonValueKind.String => [header.Value.GetString()!],
-                JsonValueKind.Array when header.Value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String)
+                JsonValueKind.Array when header.Value.EnumerateArray().All(IsString)
                     => header.Value.EnumerateArray().Select(item => item.GetString()!).ToList(),
                 _ => null,
             };
@@ -308,7 +308,11 @@ public sealed partial class EventParser(IngestionOptions options)
             return;
         }
 
-        var entries = headers.Select(header => new { name = reader.Clean(header.Name), value = reader.Clean(header.Value) });
+        var entries = headers.Select(header => new
+        {
+            name = reader.Clean(header.Name),
+            value = reader.Clean(header.Value),
+        });
         call.Headers = JsonSerializer.Serialize(entries);
 
         if (ReasonHeader.ParseAll(headers.GetAll("Reason")) is [var reason, ..])
@@ -384,6 +388,8 @@ public sealed partial class EventParser(IngestionOptions options)
 
         return json;
     }
+
+    private static bool IsString(JsonElement item) => item.ValueKind == JsonValueKind.String;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 

@@ -158,7 +158,8 @@ public static class EventsEndpoints
     }
 
     /// <summary>Reads the body up to the limit; <c>null</c> when it is larger, without reading the rest.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadBodyAsync(
+        HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -211,7 +212,7 @@ public static class EventsEndpoints
         }
     }
 
-    /// <param name="from">Events that ended at or after this instant: ISO 8601 with an offset or Z, or a date (midnight UTC).</param>
+    /// <param name="from">Events that ended at or after this instant: ISO 8601 with an offset or Z, or a date.</param>
     /// <param name="to">Events that ended before this instant.</param>
     /// <param name="class">Response class: 2xx (answered), 3xx, 4xx, 5xx, 6xx or none.</param>
     /// <param name="code">A SIP response code, 200-699.</param>
@@ -252,7 +253,8 @@ public static class EventsEndpoints
         var page = await queries.ListAsync(filter, after, limit + 1, cancellationToken);
 
         var next = page.Count > limit ? EventCursors.Encode(page[limit - 1]) : null;
-        return TypedResults.Ok(new EventPage { Items = page.Take(limit).Select(ToDetails).ToList(), NextCursor = next });
+        var items = page.Take(limit).Select(ToDetails).ToList();
+        return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
 
     /// <param name="eventId">The client's eventId.</param>

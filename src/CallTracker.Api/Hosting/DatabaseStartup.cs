@@ -65,10 +65,18 @@ public static class DatabaseStartup
     private static async Task BootstrapAsync(
         CallTrackerDbContext db, BootstrapOptions bootstrap, DateTimeOffset now, ILogger logger)
     {
-        if (bootstrap.IngestKey is { Length: > 0 } configuredKey && !Secrets.IsValidIngestKey(configuredKey))
+        var configuredKey = bootstrap.IngestKey is { Length: > 0 } ? bootstrap.IngestKey : null;
+        var configuredToken = bootstrap.ApiToken is { Length: > 0 } ? bootstrap.ApiToken : null;
+        if (configuredKey is not null && !Secrets.IsValidIngestKey(configuredKey))
         {
             throw new InvalidOperationException(
                 "CallTracker:Bootstrap:IngestKey must be 32 lowercase hex digits (it must fit in a Sentry DSN).");
+        }
+
+        if (configuredToken is not null && configuredToken.Length < Secrets.MinimumTokenLength)
+        {
+            throw new InvalidOperationException(
+                $"CallTracker:Bootstrap:ApiToken must be at least {Secrets.MinimumTokenLength} characters.");
         }
 
         var project = await db.Projects.OrderBy(project => project.Id).FirstOrDefaultAsync();
@@ -80,8 +88,8 @@ public static class DatabaseStartup
             await db.SaveChangesAsync();
         }
 
-        var key = bootstrap.IngestKey is { Length: > 0 } ? bootstrap.IngestKey : created ? Secrets.NewIngestKey() : null;
-        var token = bootstrap.ApiToken is { Length: > 0 } ? bootstrap.ApiToken : created ? Secrets.NewApiToken() : null;
+        var key = configuredKey ?? (created ? Secrets.NewIngestKey() : null);
+        var token = configuredToken ?? (created ? Secrets.NewApiToken() : null);
 
         if (key is not null && !await db.IngestKeys.AnyAsync(existing => existing.Key == key))
         {
@@ -107,8 +115,8 @@ public static class DatabaseStartup
         if (created)
         {
             logger.LogInformation("Created project {ProjectId} on an empty database", project.Id);
-            PrintCredentials(project, key!, token!, generatedKey: bootstrap.IngestKey is not { Length: > 0 },
-                generatedToken: bootstrap.ApiToken is not { Length: > 0 });
+            PrintCredentials(project, key!, token!, generatedKey: configuredKey is null,
+                generatedToken: configuredToken is null);
         }
     }
 
@@ -116,7 +124,8 @@ public static class DatabaseStartup
     /// Written to the console directly, not through the log pipeline: logs are shipped and kept, and
     /// must never carry keys or tokens. Only generated secrets are shown; configured ones are known.
     /// </summary>
-    private static void PrintCredentials(Project project, string key, string token, bool generatedKey, bool generatedToken)
+    private static void PrintCredentials(
+        Project project, string key, string token, bool generatedKey, bool generatedToken)
     {
         if (!generatedKey && !generatedToken)
         {

@@ -18,7 +18,11 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = WriteAsync,
+        })
             .WithTags("Health").ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

@@ -28,7 +28,8 @@ public static class Problems
 internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogger<ExceptionToProblem> logger)
     : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = exception switch
         {

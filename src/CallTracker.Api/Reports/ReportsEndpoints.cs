@@ -165,7 +165,9 @@ public sealed record CodeShare
 /// <summary>Calls with no final response that ended one way.</summary>
 public sealed record LocalCauseShare
 {
-    /// <summary>transport_error, request_timeout, media_error, cancelled_before_response, ring_timeout or unknown.</summary>
+    /// <summary>
+    /// transport_error, request_timeout, media_error, cancelled_before_response, ring_timeout or unknown.
+    /// </summary>
     /// <example>transport_error</example>
     public required string LocalCause { get; init; }
 

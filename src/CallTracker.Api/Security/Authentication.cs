@@ -26,8 +26,10 @@ public static class Authentication
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenScheme, null);
 
         services.AddAuthorizationBuilder()
-            .AddPolicy(IngestPolicy, policy => policy.AddAuthenticationSchemes(IngestKeyScheme).RequireAuthenticatedUser())
-            .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(ApiTokenScheme).RequireAuthenticatedUser());
+            .AddPolicy(IngestPolicy, policy => policy
+                .AddAuthenticationSchemes(IngestKeyScheme).RequireAuthenticatedUser())
+            .AddPolicy(ReadPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenScheme).RequireAuthenticatedUser());
 
         return services;
     }

@@ -10,6 +10,9 @@ public static partial class Secrets
     /// <summary>API tokens carry a prefix so that a leaked one is easy to recognise in a scan.</summary>
     public const string TokenPrefix = "ctk_";
 
+    /// <summary>A configured token shorter than this is refused at start-up: it could be guessed.</summary>
+    public const int MinimumTokenLength = 24;
+
     /// <summary>
     /// Sentry SDKs accept only letters, digits and '_' in a DSN's key (the JavaScript SDK disables
     /// itself on '-'), so keys are 32 lowercase hex digits like Sentry's own.

@@ -67,7 +67,8 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
         if (string.IsNullOrEmpty(dataHome))
         {
-            dataHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            dataHome = Path.Combine(home, ".local", "share");
         }
 
         return Path.Combine(dataHome, "calltracker", "postgres");
@@ -79,7 +80,8 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException(
-                "The private PostgreSQL server runs on Linux and macOS; on Windows set ConnectionStrings__CallTracker.");
+                "The private PostgreSQL server runs on Linux and macOS; on Windows set " +
+                "ConnectionStrings__CallTracker.");
         }
 
         var binDirectory = PostgresBinaries.Locate(options.BinDirectory);
@@ -195,7 +197,8 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         return port;
     }
 
-    private static async Task CreateDatabaseAsync(NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
+    private static async Task CreateDatabaseAsync(
+        NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
     {
         var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);

@@ -19,7 +19,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string ConnectionStringVariable = "CALLTRACKER_TEST_CONNECTION_STRING";
     public const string BootstrapIngestKey = "0123456789abcdef0123456789abcdef";
-    public const string BootstrapApiToken = "ctk_bootstrap-token-for-tests";
+    public const string BootstrapApiToken = "ctk_bootstrap-token-for-the-test-suite";
 
     private LocalPostgresServer? server;
     private string? externalDatabase;
@@ -60,7 +60,8 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             await using var connection = new NpgsqlConnection(externalServer);
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{externalDatabase}\" WITH (FORCE)", connection);
+            var sql = $"DROP DATABASE IF EXISTS \"{externalDatabase}\" WITH (FORCE)";
+            await using var drop = new NpgsqlCommand(sql, connection);
             await drop.ExecuteNonQueryAsync();
         }
     }
@@ -97,7 +98,8 @@ public sealed class ApiFixture : IAsyncLifetime
     private async Task<string> StartThrowawayServerAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"calltracker-tests-{Guid.NewGuid():N}");
-        server = await LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory, Ephemeral = true });
+        var options = new LocalPostgresOptions { Directory = directory, Ephemeral = true };
+        server = await LocalPostgresServer.StartAsync(options);
         return server.ConnectionString;
     }
 
