@@ -10,6 +10,12 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 
+if (args.Contains(HealthProbe.Argument))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync();
+    return;
+}
+
 // The bootstrap logger covers start-up, before configuration is read; the real one replaces it.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 
