@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CallTracker.Sip.Tests;
+namespace CallTracker.Testing;
 
 /// <summary>
 /// One row of <c>sip-responses/INDEX.tsv</c>; an empty protocol and cause mean the file has no Reason.
