@@ -24,11 +24,15 @@ try
     var builder = WebApplication.CreateBuilder(args);
     await using var localDatabase = await DatabaseStartup.EnsureDatabaseServerAsync(builder);
 
-    builder.Services.AddSerilog((services, logger) => logger
-        .ReadFrom.Configuration(builder.Configuration)
-        .ReadFrom.Services(services)
-        .Enrich.FromLogContext()
-        .WriteTo.Console());
+    // preserveStaticLogger: the host gets a logger of its own instead of freezing the static bootstrap
+    // logger, which a second host in the same process (the tests start several) could not freeze again.
+    builder.Services.AddSerilog(
+        (services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(),
+        preserveStaticLogger: true);
 
     builder.Services.AddOptions<CallTrackerOptions>()
         .Bind(builder.Configuration.GetSection(CallTrackerOptions.Section));
@@ -53,23 +57,28 @@ try
     {
         // Browsers add headers of their own (sentry-trace, baggage, traceparent): allow any header
         // rather than answer a preflight with a 400 that hides the real problem.
-        policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After");
+        policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromHours(1));
         _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
     }));
 
     var app = builder.Build();
     await app.PrepareDatabaseAsync();
 
-    app.UseExceptionHandler();
-    app.UseStatusCodePages();
+    // Outermost, so that it logs the status the client got, after the exception handler below has
+    // turned an exception into a 400 or 503. The path is logged, never the query string (it may carry
+    // the ingest key); the level follows the outcome.
     app.UseSerilogRequestLogging(options =>
     {
-        // A request log line's level follows the outcome; the path is logged, never the query string
-        // (it may carry the ingest key).
-        options.GetLevel = (http, _, exception) => exception is not null || http.Response.StatusCode >= 500
-            ? LogEventLevel.Error
-            : http.Response.StatusCode >= 400 ? LogEventLevel.Warning : LogEventLevel.Information;
+        // The host's own logger: the static one is only the bootstrap logger (see AddSerilog above).
+        options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        options.GetLevel = (http, _, _) =>
+            http.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : http.Response.StatusCode >= 400 ? LogEventLevel.Warning
+            : LogEventLevel.Information;
     });
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();

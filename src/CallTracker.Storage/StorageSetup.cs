@@ -26,7 +26,12 @@ public static class StorageSetup
 
     private static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options.UseNpgsql(dataSource).UseSnakeCaseNamingConvention()
-            // A failing command also throws, and the exception is logged where it is handled; EF's own
-            // error line would add noise, such as the missing history table on a first migration.
-            .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandError, LogLevel.Debug)));
+            // A failing command, connection, query or save also throws, and the exception is logged once
+            // where it is handled; EF's own error lines would repeat it (four times per request during an
+            // outage) and cry wolf on a first migration, whose history table is missing by design.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 }

@@ -22,7 +22,8 @@ public sealed class ClassReportTests(ApiFixture fixture)
         }).ToList();
 
         var posted = await project.Ingest.PostEventsAsync(failures);
-        var answered = await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(5), sipCode = 200 });
+        var answered = await project.Ingest.PostEventsAsync(
+            new { occurredAt = MinutesAgo(5), sipCode = 200 });
         var silent = await project.Ingest.PostEventsAsync(
             new { occurredAt = MinutesAgo(4), sipCode = (int?)null, localCause = "transport_error" });
         var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
@@ -102,7 +103,12 @@ public sealed class ClassReportTests(ApiFixture fixture)
 
         Assert.Equal(4, none["count"]!.GetValue<long>());
         Assert.Empty(none["codes"]!.AsArray());
-        var expected = new Dictionary<string, long> { ["transport_error"] = 2, ["request_timeout"] = 1, ["unknown"] = 1 };
+        var expected = new Dictionary<string, long>
+        {
+            ["transport_error"] = 2,
+            ["request_timeout"] = 1,
+            ["unknown"] = 1,
+        };
         Assert.Equal(expected, causes);
     }
 

@@ -511,4 +511,92 @@ public sealed class IngestionTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("https://crm.example.test", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
+
+    [Fact]
+    public async Task Post_FromAPageOnAnOriginThatIsNotAllowed_Is403AndStoresNothing()
+    {
+        var project = await fixture.CreateProjectAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/events?key={project.IngestKey}")
+        {
+            Content = new StringContent($$"""{"occurredAt":"{{MinutesAgo(1)}}","sipCode":486}""",
+                System.Text.Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Add("Origin", "https://evil.example.test");
+
+        var response = await fixture.Factory.CreateClient().SendAsync(request);
+        var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, report["total"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Post_FromAnAllowedOrigin_IsAccepted()
+    {
+        var project = await fixture.CreateProjectAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/events?key={project.IngestKey}")
+        {
+            Content = new StringContent($$"""{"occurredAt":"{{MinutesAgo(1)}}","sipCode":486}""",
+                System.Text.Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Add("Origin", "https://crm.example.test");
+
+        var response = await fixture.Factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_WithAnEmptyKeyHeaderAndTheKeyInTheQuery_IsAccepted()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var client = fixture.Factory.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-CallTracker-Key", "");
+
+        var response = await client.PostRawAsync(
+            $$"""{"occurredAt":"{{MinutesAgo(1)}}","sipCode":486}""", path: $"/api/v1/events?key={project.IngestKey}");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/events", "POST")]
+    [InlineData("/api/v1/events", "GET")]
+    public async Task Unauthorized_CarriesAChallenge(string path, string method)
+    {
+        var client = fixture.Factory.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = method == "POST" ? new StringContent("{}", System.Text.Encoding.UTF8, "application/json") : null,
+        };
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.NotEmpty(response.Headers.WwwAuthenticate);
+    }
+
+    [Fact]
+    public async Task Post_ASingleNonObject_NamesTheBody()
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await project.Ingest.PostRawAsync("42");
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(problem["errors"]!["body"]);
+    }
+
+    [Fact]
+    public async Task Post_ASipMessageWithTooManyHeaders_Is400()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var headers = string.Concat(Enumerable.Range(0, 300).Select(i => $"X-H{i}: v\r\n"));
+        var message = $"SIP/2.0 486 Busy Here\r\n{headers}\r\n";
+
+        var response = await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipMessage = message });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }

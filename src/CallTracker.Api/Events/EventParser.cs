@@ -34,7 +34,9 @@ public sealed partial class EventParser(IngestionOptions options)
         "agent", "callId", "direction", "trunk", "ringing", "postDialDelayMs", "ringDurationMs", "tags", "extra",
     ];
 
-    private const int MaxSipMessageLength = 64 * 1024;
+    /// <summary>The whole message may be large (its SDP body is dropped); what is kept is bounded below.</summary>
+    private const int MaxSipMessageLength = 512 * 1024;
+    private const int MaxSipHeadLength = 64 * 1024;
     private const int MaxExtraBytes = 16 * 1024;
     private const int MaxHeaders = 200;
     private const int MaxTags = 50;
@@ -49,7 +51,8 @@ public sealed partial class EventParser(IngestionOptions options)
         catch (InvalidOperationException) when (element.ValueKind == JsonValueKind.Object)
         {
             // System.Text.Json refuses to decode a lone surrogate escape such as "\ud800" as a string.
-            errors.Add(path, "The event holds a string that is not valid Unicode (a lone \\uD800-\\uDFFF escape).");
+            errors.Add(path.Length == 0 ? "body" : path,
+                "The event holds a string that is not valid UTF-8 or Unicode (e.g. a lone \\uD800 escape).");
             return null;
         }
     }
@@ -59,7 +62,7 @@ public sealed partial class EventParser(IngestionOptions options)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, "Each event must be a JSON object.");
+            errors.Add(path.Length == 0 ? "body" : path, "An event must be a JSON object (or send an array of them).");
             return null;
         }
 
@@ -77,6 +80,11 @@ public sealed partial class EventParser(IngestionOptions options)
         var sipCode = ReadSipCode(reader);
         var localCause = ReadLocalCause(reader, warnings);
         var reasonPhrase = reader.String("reasonPhrase", 500);
+        if (reasonPhrase is not null && sipCode is null && reader.Get("sipMessage") is null)
+        {
+            warnings.Add("reasonPhrase was given without a sipCode; the call is counted as having no final response.");
+        }
+
         var headers = ReadHeaders(reader);
         var callId = reader.String("callId", 500);
         string? sipMessage = null;
@@ -93,6 +101,12 @@ public sealed partial class EventParser(IngestionOptions options)
                 {
                     errors.Add(reader.PathOf("sipCode"),
                         $"sipCode {sipCode} disagrees with the status line of sipMessage ({response.Code}).");
+                }
+
+                if (response!.Head.Length > MaxSipHeadLength || response.Headers.Count > MaxHeaders)
+                {
+                    errors.Add(reader.PathOf("sipMessage"), $"sipMessage may have at most {MaxHeaders} header " +
+                        $"lines and {MaxSipHeadLength / 1024} KiB before its body.");
                 }
 
                 sipCode = response!.Code;
@@ -181,8 +195,7 @@ public sealed partial class EventParser(IngestionOptions options)
         problem = "";
         if (value.ValueKind == JsonValueKind.Number)
         {
-            if (value.TryGetInt64(out var milliseconds)
-                && milliseconds is >= 946_684_800_000 and <= 253_402_300_799_999)
+            if (value.TryGetInt64(out var milliseconds) && IsPlausibleEpochMilliseconds(milliseconds))
             {
                 return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
             }
@@ -200,13 +213,22 @@ public sealed partial class EventParser(IngestionOptions options)
         return ParseInstant(value.GetString()!, out problem);
     }
 
+    /// <summary>From 2000 to the end of year 9999: seconds or microseconds by mistake fall outside.</summary>
+    public static bool IsPlausibleEpochMilliseconds(long milliseconds) =>
+        milliseconds is >= 946_684_800_000 and <= 253_402_300_799_999;
+
     public static DateTimeOffset? ParseInstant(string text, out string problem)
     {
         problem = "";
-        if (!IsoDateTime().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-                DateTimeStyles.None, out var parsed))
+        if (!IsoDateTime().IsMatch(text))
         {
             problem = $"'{Shorten(text)}' is not an ISO 8601 date and time, e.g. 2026-12-04T09:15:00+07:00.";
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            problem = $"'{Shorten(text)}' is not a valid date and time, or is out of range.";
             return null;
         }
 
@@ -230,7 +252,7 @@ public sealed partial class EventParser(IngestionOptions options)
         const string Expected = "must be a final response code 200-699, or 0 or null when the call ended with none";
         if (value.Value.ValueKind != JsonValueKind.Number)
         {
-            reader.Error("sipCode", $"sipCode {Expected}; it must be a JSON number, e.g. 486, not a string.");
+            reader.Error("sipCode", $"sipCode {Expected}; it must be a JSON number, e.g. 486.");
             return null;
         }
 

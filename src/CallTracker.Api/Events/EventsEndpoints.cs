@@ -10,6 +10,7 @@ using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using static CallTracker.Api.Http.Problems;
 
 namespace CallTracker.Api.Events;
 
@@ -27,6 +28,7 @@ public static class EventsEndpoints
             .RequireCors(IngestCorsPolicy)
             .WithMetadata(new EventBatchBody())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -42,11 +44,13 @@ public static class EventsEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("List events, newest first")
-            .WithDescription("Keyset pagination: pass the response's nextCursor as `cursor` for the next page.");
+            .WithDescription("Every event of the project, answered calls included, unless narrowed: there is " +
+                "no default time range. Keyset pagination: pass the response's nextCursor as `cursor`.");
 
-        events.MapGet("{eventId:guid}", GetAsync)
+        events.MapGet("{eventId}", GetAsync)
             .RequireAuthorization(Authentication.ReadPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("One event with every stored field, by the client's eventId");
@@ -60,6 +64,14 @@ public static class EventsEndpoints
         CancellationToken cancellationToken)
     {
         var limits = options.Value.Ingestion;
+
+        // CORS only stops a browser from reading the answer; a page on another origin could still post
+        // with a key it copied. Browsers always send Origin on a cross-origin POST, so refuse it here.
+        if (!IsAllowedOrigin(http.Request, options.Value.Cors.AllowedOrigins))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
+                "Pages on this origin may not post events; add it to CallTracker:Cors:AllowedOrigins.");
+        }
 
         if (!IsAcceptedContentType(http.Request.ContentType))
         {
@@ -79,7 +91,7 @@ public static class EventsEndpoints
         if (document is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [syntaxError!] },
-                title: "The body is not valid JSON");
+                title: "The body is not valid JSON.");
         }
 
         var receivedAt = clock.GetUtcNow();
@@ -88,7 +100,8 @@ public static class EventsEndpoints
         var parsed = ParseEvents(document.RootElement, parser, projectId, receivedAt, limits, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "Some events are not valid");
+            return TypedResults.ValidationProblem(errors.ToDictionary(),
+                title: "Nothing was stored: fix every field listed, then post the whole request again.");
         }
 
         var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
@@ -148,6 +161,10 @@ public static class EventsEndpoints
 
         return events;
     }
+
+    private static bool IsAllowedOrigin(HttpRequest request, string[] allowed) =>
+        allowed.Length == 0 || request.Headers.Origin is not [{ } origin]
+        || allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
 
     private static bool IsAcceptedContentType(string? contentType)
     {
@@ -212,58 +229,71 @@ public static class EventsEndpoints
         }
     }
 
-    /// <param name="from">Events that ended at or after this instant: ISO 8601 with an offset or Z, or a date.</param>
-    /// <param name="to">Events that ended before this instant.</param>
+    /// <param name="from">Events that ended at or after this instant: ISO 8601 with an offset or Z, a date
+    /// (midnight UTC), or Unix epoch milliseconds.</param>
+    /// <param name="to">Events that ended before this instant, same forms.</param>
     /// <param name="class">Response class: 2xx (answered), 3xx, 4xx, 5xx, 6xx or none.</param>
-    /// <param name="code">A SIP response code, 200-699.</param>
+    /// <param name="code">A SIP response code, a number 200-699.</param>
     /// <param name="agent">The agent's id, exactly as posted.</param>
-    /// <param name="limit">Events per page, 1-500.</param>
+    /// <param name="limit">Events per page, a number 1-500; 50 by default.</param>
     /// <param name="cursor">The nextCursor of the previous page.</param>
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> ListAsync(
-        ClaimsPrincipal user, EventQueries queries, TimeProvider clock, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? @class = null, int? code = null, string? agent = null,
-        int limit = 50, string? cursor = null)
+        HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? @class = null, string? code = null, string? agent = null,
+        string? limit = null, string? cursor = null)
     {
         var errors = new Errors();
-        var start = TimeRange.ParseBound("from", from, errors);
-        var end = TimeRange.ParseBound("to", to, errors);
+        var request = http.Request;
+        var (start, end) = TimeRange.ParseBounds(request, from, to, errors);
+        var responseClass = QueryParameters.Text(request, "class", @class, errors);
+        var sipCode = QueryParameters.WholeNumber(request, "code", code, errors);
+        var agentId = QueryParameters.Text(request, "agent", agent, errors);
+        var pageSize = QueryParameters.WholeNumber(request, "limit", limit, errors) ?? 50;
 
-        if (@class is not null && !ResponseClass.All.Contains(@class))
+        if (responseClass is not null && !ResponseClass.All.Contains(responseClass))
         {
             errors.Add("class", $"class must be one of {string.Join(", ", ResponseClass.All)}.");
         }
 
-        if (code is not null && !ResponseClass.IsFinalCode(code.Value))
+        if (sipCode is not null && !ResponseClass.IsFinalCode(sipCode.Value))
         {
             errors.Add("code", "code must be a final response code, 200-699.");
         }
 
-        if (limit is < 1 or > 500)
+        if (pageSize is < 1 or > 500)
         {
             errors.Add("limit", "limit must be between 1 and 500.");
         }
 
-        var after = EventCursors.Decode(cursor, errors);
+        var after = EventCursors.Decode(QueryParameters.Text(request, "cursor", cursor, errors), errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var filter = new EventFilter(user.ProjectId(), start, end, @class, code, agent);
-        var page = await queries.ListAsync(filter, after, limit + 1, cancellationToken);
+        var filter = new EventFilter(user.ProjectId(), start, end, responseClass, sipCode, agentId);
+        var page = await queries.ListAsync(filter, after, pageSize + 1, cancellationToken);
 
-        var next = page.Count > limit ? EventCursors.Encode(page[limit - 1]) : null;
-        var items = page.Take(limit).Select(ToDetails).ToList();
+        var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
+        var items = page.Take(pageSize).Select(ToDetails).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
 
-    /// <param name="eventId">The client's eventId.</param>
-    private static async Task<Results<Ok<EventDetails>, ProblemHttpResult>> GetAsync(
-        Guid eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+    /// <param name="eventId">The client's eventId (a UUID).</param>
+    private static async Task<Results<Ok<EventDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        string eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
     {
-        var call = await queries.FindAsync(user.ProjectId(), eventId, cancellationToken);
+        if (!Guid.TryParse(eventId, out var id))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["eventId"] = ["eventId must be a UUID such as 3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10."],
+            });
+        }
+
+        var call = await queries.FindAsync(user.ProjectId(), id, cancellationToken);
         return call is null
-            ? Problem(StatusCodes.Status404NotFound, "Not found", $"No event {eventId} in this project.")
+            ? Problem(StatusCodes.Status404NotFound, "Not found", $"No event {id} in this project.")
             : TypedResults.Ok(ToDetails(call));
     }
 
@@ -312,8 +342,6 @@ public static class EventsEndpoints
         };
     }
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
 
     private sealed record StoredHeader(
         [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,

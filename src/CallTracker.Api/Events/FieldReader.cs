@@ -71,7 +71,7 @@ internal sealed class FieldReader(JsonElement element, string path, Errors error
         if (value.ValueKind != JsonValueKind.String || !System.Guid.TryParse(value.GetString(), out var id)
             || id == System.Guid.Empty)
         {
-            Error(field, $"{field} must be a UUID such as 3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10.");
+            Error(field, $"{field} must be a UUID other than all zeros, such as 3f2b8c1e-0d4a-4e7b-9c61-5a2f0e9d7b10.");
             return null;
         }
 

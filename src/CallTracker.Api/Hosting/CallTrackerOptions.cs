@@ -52,6 +52,9 @@ public sealed class BootstrapOptions
 public sealed class DatabaseOptions
 {
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>How long start-up waits for PostgreSQL to accept connections (it may start after us).</summary>
+    public TimeSpan StartupWait { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed class LocalDatabaseOptions

@@ -49,6 +49,9 @@ public static class DatabaseStartup
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<CallTrackerDbContext>>();
 
+        await WaitForDatabaseAsync(
+            scope.ServiceProvider.GetRequiredService<Npgsql.NpgsqlDataSource>(), options.Database.StartupWait, logger);
+
         if (options.Database.MigrateOnStartup)
         {
             await db.Database.MigrateAsync();
@@ -56,6 +59,29 @@ public static class DatabaseStartup
         }
 
         await BootstrapAsync(db, options.Bootstrap, clock.GetUtcNow(), logger);
+    }
+
+    /// <summary>
+    /// On a VM or in a container, PostgreSQL may come up after the service: wait for it for a while,
+    /// saying why, instead of exiting at the first refused connection.
+    /// </summary>
+    private static async Task WaitForDatabaseAsync(Npgsql.NpgsqlDataSource dataSource, TimeSpan wait, ILogger logger)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                return;
+            }
+            catch (Exception exception)
+                when (Http.Problems.IsDatabaseUnavailable(exception) && DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("Waiting for PostgreSQL: {Reason}", exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
     }
 
     /// <summary>

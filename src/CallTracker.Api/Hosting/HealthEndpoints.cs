@@ -61,7 +61,8 @@ public static class HealthEndpoints
             }
             catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException)
             {
-                return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", exception);
+                // The reason without the stack trace: an orchestrator polls this every few seconds.
+                return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {exception.Message}");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -17,8 +18,23 @@ public static class Problems
         return services;
     }
 
-    public static IResult Problem(int status, string title, string detail) =>
+    public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
+
+    /// <summary>
+    /// Failures worth retrying: the server cannot be reached or is shutting down, or it is out of
+    /// resources. A constraint or data error would fail the same way again, so it is not one of them.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("57P0", StringComparison.Ordinal),
+        NpgsqlException => true,
+        TimeoutException => true,
+        _ => exception.InnerException is { } inner && IsDatabaseUnavailable(inner),
+    };
 }
 
 /// <summary>
@@ -34,14 +50,21 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-            NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
-                (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
-                    "The database could not be reached; nothing was stored. Retry later."),
+            _ when Problems.IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
+                "Database unavailable",
+                HttpMethods.IsPost(http.Request.Method)
+                    ? "The database could not be reached; nothing was stored. Retry later: event ids make it safe."
+                    : "The database could not be reached. Retry later."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error",
                 "An unexpected error occurred; the trace id identifies it in the service's log."),
         };
 
-        if (status >= 500)
+        // An outage is one line per request with its cause, not a stack trace; a 500 is a bug and gets one.
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Database unavailable: {Reason}", (exception.InnerException ?? exception).Message);
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Request failed with {StatusCode}", status);
         }

@@ -6,28 +6,35 @@ namespace CallTracker.Api.Http;
 /// <summary>A half-open range [From, To) in UTC, read from <c>from</c> and <c>to</c> query parameters.</summary>
 public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
 {
-    public const string ParameterHelp =
-        "ISO 8601 with an offset or Z (2026-12-04T09:00:00+07:00), or a date (2026-12-04, midnight UTC).";
-
     /// <summary>Reads the range; a missing bound defaults to the last <paramref name="defaultLength"/>.</summary>
     public static TimeRange? Parse(
-        string? from, string? to, DateTimeOffset now, TimeSpan defaultLength, Errors errors)
+        HttpRequest request, string? fromText, string? toText, DateTimeOffset now, TimeSpan defaultLength,
+        Errors errors)
     {
-        var end = ParseBound("to", to, errors) ?? now;
-        var start = ParseBound("from", from, errors) ?? end - defaultLength;
+        var (from, to) = ParseBounds(request, fromText, toText, errors);
+        var end = to ?? now;
+        var start = from ?? end - defaultLength;
 
-        if (errors.Count > 0)
-        {
-            return null;
-        }
-
-        if (start >= end)
+        if (errors.Count == 0 && start >= end)
         {
             errors.Add("from", "from must be earlier than to.");
-            return null;
         }
 
-        return new TimeRange(start, end);
+        return errors.Count > 0 ? null : new TimeRange(start, end);
+    }
+
+    /// <summary>Reads optional <c>from</c> and <c>to</c>; when both are given, from must come first.</summary>
+    public static (DateTimeOffset? From, DateTimeOffset? To) ParseBounds(
+        HttpRequest request, string? fromText, string? toText, Errors errors)
+    {
+        var from = ParseBound("from", QueryParameters.Text(request, "from", fromText, errors), errors);
+        var to = ParseBound("to", QueryParameters.Text(request, "to", toText, errors), errors);
+        if (from >= to)
+        {
+            errors.Add("from", "from must be earlier than to.");
+        }
+
+        return (from, to);
     }
 
     /// <summary>Reads an optional bound; <c>null</c> when absent or invalid (then with an error).</summary>
@@ -43,10 +50,24 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
             return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         }
 
+        // Unix epoch milliseconds, as in event bodies (what JavaScript's Date.now() gives).
+        if (value.All(char.IsAsciiDigit) && long.TryParse(value, CultureInfo.InvariantCulture, out var milliseconds))
+        {
+            if (EventParser.IsPlausibleEpochMilliseconds(milliseconds))
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+            }
+
+            errors.Add(name, $"{name} as a number must be Unix epoch milliseconds after 2000, e.g. 1764832500000.");
+            return null;
+        }
+
         var instant = EventParser.ParseInstant(value, out var problem);
         if (instant is null)
         {
-            errors.Add(name, $"{name} {problem}");
+            // A '+' in a query string arrives as a space unless it is written %2B.
+            var hint = value.Contains(' ', StringComparison.Ordinal) ? " (write a '+' offset as %2B in a URL)" : "";
+            errors.Add(name, $"{name} {problem}{hint}");
         }
 
         return instant;

@@ -50,6 +50,7 @@ public static class SwaggerSetup
 
             options.OperationFilter<SecurityRequirementFilter>();
             options.OperationFilter<EventBatchBodyFilter>();
+            options.SchemaFilter<EventInputSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
 
             var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(SwaggerSetup).Assembly.GetName().Name}.xml");
@@ -98,6 +99,33 @@ public static class SwaggerSetup
                     ["text/plain"] = new() { Schema = schema },
                 },
             };
+        }
+    }
+
+    /// <summary>
+    /// Says what the hand-written reader accepts and a generated client would otherwise get wrong:
+    /// unknown fields are ignored (not refused), and occurredAt may also be epoch milliseconds.
+    /// </summary>
+    private sealed class EventInputSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (context.Type != typeof(EventInput) || schema is not OpenApiSchema concrete)
+            {
+                return;
+            }
+
+            concrete.AdditionalPropertiesAllowed = true;
+            if (concrete.Properties is { } properties && properties.TryGetValue("occurredAt", out var property)
+                && property is OpenApiSchema occurredAt)
+            {
+                occurredAt.Type = null;
+                occurredAt.OneOf =
+                [
+                    new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                    new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+                ];
+            }
         }
     }
 

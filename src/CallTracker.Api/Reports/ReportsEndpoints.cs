@@ -30,22 +30,24 @@ public static class ReportsEndpoints
         return app;
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, or a date. Default: 24 h before to.</param>
+    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, a date (midnight UTC) or Unix epoch
+    /// milliseconds. Default: 24 hours before to.</param>
     /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
     /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<ClassReport>, ValidationProblem>> ClassesAsync(
-        ClaimsPrincipal user, EventQueries queries, TimeProvider clock, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? agent = null)
+        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
+        CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
     {
         var errors = new Errors();
-        var range = TimeRange.Parse(from, to, clock.GetUtcNow(), DefaultRange, errors);
-        if (range is null)
+        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
+        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
+        if (range is null || errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var counts = await queries.CountFailuresByCodeAsync(
-            user.ProjectId(), range.From, range.To, agent, cancellationToken);
+            user.ProjectId(), range!.From, range.To, agentId, cancellationToken);
 
         var total = counts.Sum(count => count.Count);
         var classes = ResponseClass.Failures.Select(responseClass =>
@@ -88,7 +90,7 @@ public static class ReportsEndpoints
         {
             From = range.From,
             To = range.To,
-            Agent = agent,
+            Agent = agentId,
             Total = total,
             Classes = classes,
         });

@@ -52,6 +52,9 @@ public abstract class CallTrackerAuthenticationHandler(
 
     protected abstract string MissingMessage { get; }
 
+    /// <summary>The WWW-Authenticate challenge a 401 must carry (RFC 9110 section 11.6.1).</summary>
+    protected abstract string Challenge { get; }
+
     protected AuthenticateResult Fail(string message)
     {
         failure = message;
@@ -61,6 +64,7 @@ public abstract class CallTrackerAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = Challenge;
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -84,10 +88,13 @@ public sealed class IngestKeyHandler(
         $"An ingest key is required: send it in the {Authentication.IngestKeyHeader} header " +
         $"or the '{Authentication.IngestKeyQuery}' query parameter.";
 
+    protected override string Challenge => $"{Authentication.IngestKeyHeader} realm=\"ingest\"";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // An empty header (a proxy or a template that left it blank) must not hide a key in the query.
         string? key = Request.Headers[Authentication.IngestKeyHeader];
-        key ??= Request.Query[Authentication.IngestKeyQuery];
+        key = string.IsNullOrEmpty(key) ? Request.Query[Authentication.IngestKeyQuery] : key;
         if (string.IsNullOrEmpty(key))
         {
             return AuthenticateResult.NoResult();
@@ -117,6 +124,8 @@ public sealed class ApiTokenHandler(
     : CallTrackerAuthenticationHandler(options, logger, encoder)
 {
     protected override string MissingMessage => "An API token is required: send 'Authorization: Bearer <token>'.";
+
+    protected override string Challenge => "Bearer realm=\"CallTracker\"";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -23,8 +23,9 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
 
         builder.HasOne<Project>().WithMany().HasForeignKey(call => call.ProjectId);
 
-        // The event list (newest first, keyset on time then id) and the class report (a range scan
-        // that never touches the heap, thanks to the included columns).
+        // The event list (newest first, keyset on time then id) and the class report's range scan; the
+        // included columns let an unfiltered report count from the index alone (an agent filter or the
+        // local cause of calls without a code still reads the rows).
         builder.HasIndex(call => new { call.ProjectId, call.OccurredAt, call.EventId })
             .IsDescending(false, true, true)
             .IncludeProperties(call => new { call.ResponseClass, call.SipCode });

@@ -1,0 +1,41 @@
+using System.Globalization;
+using CallTracker.Api.Events;
+
+namespace CallTracker.Api.Http;
+
+/// <summary>
+/// Query parameters are bound as strings (so that Swagger lists them) and read here, so that every bad
+/// value is a validation problem naming it: the framework's binder answers a bad number with another
+/// shape, and joins repeated values with commas. An empty value (<c>?agent=</c>, as HTML forms send)
+/// means the parameter was not given.
+/// </summary>
+public static class QueryParameters
+{
+    public static string? Text(HttpRequest request, string name, string? bound, Errors errors)
+    {
+        if (request.Query[name].Count > 1)
+        {
+            errors.Add(name, $"Give {name} once.");
+            return null;
+        }
+
+        return string.IsNullOrEmpty(bound) ? null : bound;
+    }
+
+    public static int? WholeNumber(HttpRequest request, string name, string? bound, Errors errors)
+    {
+        var text = Text(request, name, bound, errors);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            errors.Add(name, $"{name} must be a whole number.");
+            return null;
+        }
+
+        return number;
+    }
+}
