@@ -2,6 +2,12 @@ namespace CallTracker.Sip.Tests;
 
 public class ReasonHeaderTests
 {
+    private static (string Protocol, int? Cause, string? Text) R(string protocol, int? cause, string? text) =>
+        (protocol, cause, text);
+
+    private static List<(string Protocol, int? Cause, string? Text)> Shapes(IEnumerable<ReasonValue> values) =>
+        values.Select(value => (value.Protocol, value.Cause, value.Text)).ToList();
+
     [Fact]
     public void ParseAll_ProtocolCauseAndQuotedText_GivesOneValue()
     {
@@ -10,7 +16,7 @@ public class ReasonHeaderTests
         var values = ReasonHeader.ParseAll(headers);
 
         var value = Assert.Single(values);
-        Assert.Equal(new ReasonValue("Q.850", 17, "User busy"), value);
+        Assert.Equal(R("Q.850", 17, "User busy"), (value.Protocol, value.Cause, value.Text));
         Assert.True(value.IsQ850);
     }
 
@@ -23,10 +29,10 @@ public class ReasonHeaderTests
 
         Assert.Equal(
         [
-            new ReasonValue("SIP", 600, "Busy Everywhere"),
-            new ReasonValue("Q.850", 17, null),
-            new ReasonValue("SIP", 480, null),
-        ], values);
+            R("SIP", 600, "Busy Everywhere"),
+            R("Q.850", 17, null),
+            R("SIP", 480, null),
+        ], Shapes(values));
     }
 
     [Fact]
@@ -38,9 +44,9 @@ public class ReasonHeaderTests
 
         Assert.Equal(
         [
-            new ReasonValue("Q.850", 16, "Normal, \"clearing\"; cause=99, SIP;cause=1"),
-            new ReasonValue("SIP", 200, null),
-        ], values);
+            R("Q.850", 16, "Normal, \"clearing\"; cause=99, SIP;cause=1"),
+            R("SIP", 200, null),
+        ], Shapes(values));
     }
 
     [Fact]
@@ -51,8 +57,8 @@ public class ReasonHeaderTests
         var values = ReasonHeader.ParseAll(headers);
 
         Assert.Equal(
-            [new ReasonValue("Q.850", 16, "a 5\" gap, then; more"), new ReasonValue("SIP", 200, null)],
-            values);
+            [R("Q.850", 16, "a 5\" gap, then; more"), R("SIP", 200, null)],
+            Shapes(values));
     }
 
     [Fact]
@@ -62,7 +68,7 @@ public class ReasonHeaderTests
 
         var values = ReasonHeader.ParseAll(headers);
 
-        Assert.Equal([new ReasonValue("Q.850", 31, "path C:\\"), new ReasonValue("SIP", 503, null)], values);
+        Assert.Equal([R("Q.850", 31, "path C:\\"), R("SIP", 503, null)], Shapes(values));
     }
 
     [Theory]
@@ -104,7 +110,7 @@ public class ReasonHeaderTests
     [InlineData("X-Carrier", false)]
     public void IsQ850_Protocol_IsTrueOnlyForQ850InAnyCase(string protocol, bool expected)
     {
-        var value = new ReasonValue(protocol, 17, null);
+        var value = ReasonHeader.Parse($"{protocol};cause=17");
 
         var isQ850 = value.IsQ850;
 
@@ -120,25 +126,65 @@ public class ReasonHeaderTests
 
         Assert.Equal(
         [
-            new ReasonValue("Q.850", 19, "No answer"),
-            new ReasonValue("SIP", 480, null),
-            new ReasonValue("X-Carrier", 3, null),
-            new ReasonValue("SIP", 487, null),
-        ], values);
+            R("Q.850", 19, "No answer"),
+            R("SIP", 480, null),
+            R("X-Carrier", 3, null),
+            R("SIP", 487, null),
+        ], Shapes(values));
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
     [InlineData(";cause=17")]
-    [InlineData(",")]
-    public void ParseAll_ValueWithoutProtocol_IsSkipped(string header)
+    [InlineData("\"unterminated;cause=17")]
+    [InlineData("Q.850;cause=17;text=\"open")]
+    [InlineData("Q.850;cause=abc")]
+    public void ParseAll_Garbage_IsKeptVerbatimAndMarkedUnparsed(string header)
     {
         string[] headers = [header, "SIP;cause=480"];
 
         var values = ReasonHeader.ParseAll(headers);
 
-        Assert.Equal([new ReasonValue("SIP", 480, null)], values);
+        Assert.Equal(2, values.Count);
+        Assert.False(values[0].Parsed);
+        Assert.Equal(header, values[0].Raw);
+        Assert.False(values[0].IsQ850);
+        Assert.True(values[1].Parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(",")]
+    public void ParseAll_EmptyValues_AreSkipped(string header)
+    {
+        string[] headers = [header, "SIP;cause=480"];
+
+        var values = ReasonHeader.ParseAll(headers);
+
+        Assert.Equal([R("SIP", 480, null)], Shapes(values));
+    }
+
+    [Theory]
+    [InlineData("STIR;cause=436;text=\"Bad Identity Info\"", "STIR", 436)]
+    [InlineData("3GPP;cause=1;text=\"x\"", "3GPP", 1)]
+    [InlineData("preemption;cause=1", "preemption", 1)]
+    public void ParseAll_OtherProtocols_AreKeptAsTheyAre(string header, string protocol, int cause)
+    {
+        var value = Assert.Single(ReasonHeader.ParseAll([header]));
+
+        Assert.True(value.Parsed);
+        Assert.Equal(protocol, value.Protocol);
+        Assert.Equal(cause, value.Cause);
+    }
+
+    [Fact]
+    public void FirstQ850_SkipsSipValuesAndQ850WithoutACause()
+    {
+        var values = ReasonHeader.ParseAll(["SIP;cause=480", "Q.850", "Q.850;cause=19", "Q.850;cause=20"]);
+
+        var first = ReasonHeader.FirstQ850(values);
+
+        Assert.Equal(19, first?.Cause);
     }
 
     [Fact]
@@ -158,6 +204,6 @@ public class ReasonHeaderTests
 
         var values = ReasonHeader.ParseAll(headers);
 
-        Assert.Equal([new ReasonValue("Q.850", 17, "User busy")], values);
+        Assert.Equal([R("Q.850", 17, "User busy")], Shapes(values));
     }
 }

@@ -118,9 +118,9 @@ public class SipResponseParserTests
         Assert.Equal(2, response.Headers.GetAll("Reason").Count());
         Assert.Equal(
         [
-            new ReasonValue("Q.850", 19, "No answer from user (user alerted)"),
-            new ReasonValue("SIP", 480, null),
-        ], reasons);
+            ("Q.850", (int?)19, (string?)"No answer from user (user alerted)"),
+            ("SIP", 480, null),
+        ], reasons.Select(reason => (reason.Protocol, reason.Cause, reason.Text)));
     }
 
     [Fact]
@@ -249,8 +249,9 @@ public class SipResponseParserTests
         Assert.Equal("I know you're there, pick up the phone and talk to me!", response.Headers.GetFirst("Subject"));
         Assert.Equal("Q.850;cause=21; text=\"Call rejected\"", response.Headers.GetFirst("Reason"));
         Assert.Equal(
-            [new ReasonValue("Q.850", 21, "Call rejected")],
-            ReasonHeader.ParseAll(response.Headers.GetAll("Reason")));
+            [("Q.850", (int?)21, (string?)"Call rejected")],
+            ReasonHeader.ParseAll(response.Headers.GetAll("Reason"))
+                .Select(reason => (reason.Protocol, reason.Cause, reason.Text)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace CallTracker.Testing;
 
@@ -26,6 +27,15 @@ public static class SharedData
 
     public static IEnumerable<string> SipResponseFiles() =>
         Directory.GetFiles(SipResponses, "*.sip").Select(path => Path.GetFileName(path)).Order();
+
+    /// <summary>The <c>input</c> of one entry of field-cases.json, by its id (PHONE-01, SIP-03, ...).</summary>
+    public static JsonElement FieldCaseInput(string id)
+    {
+        using var cases = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SipResponses, "..", "field-cases.json")));
+        return cases.RootElement.EnumerateArray()
+            .Single(entry => entry.GetProperty("id").GetString() == id)
+            .GetProperty("input").Clone();
+    }
 
     /// <summary>The rows of INDEX.tsv, read at test time so that a new capture needs no code change.</summary>
     public static IReadOnlyList<IndexRow> Index()
