@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CallTracker.Api.Catalog;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
@@ -37,8 +38,12 @@ try
     builder.Services.AddOptions<CallTrackerOptions>()
         .Bind(builder.Configuration.GetSection(CallTrackerOptions.Section));
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton(services =>
-        new EventParser(services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion));
+    builder.Services.AddSingleton(services => PhoneSetup.CreateAnalyzer(
+        services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone));
+    builder.Services.AddSingleton<CallEventEnricher>();
+    builder.Services.AddSingleton(services => new EventParser(
+        services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
+        services.GetRequiredService<CallEventEnricher>()));
 
     var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
     builder.Services.AddCallTrackerStorage(connectionString);
@@ -53,16 +58,24 @@ try
     });
 
     var origins = builder.Configuration.GetSection("CallTracker:Cors:AllowedOrigins").Get<string[]>() ?? [];
-    builder.Services.AddCors(cors => cors.AddPolicy(EventsEndpoints.IngestCorsPolicy, policy =>
+    builder.Services.AddCors(cors =>
     {
-        // Browsers add headers of their own (sentry-trace, baggage, traceparent): allow any header
-        // rather than answer a preflight with a 400 that hides the real problem.
-        policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
-            .SetPreflightMaxAge(TimeSpan.FromHours(1));
-        _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
-    }));
+        cors.AddPolicy(EventsEndpoints.IngestCorsPolicy, policy =>
+        {
+            // Browsers add headers of their own (sentry-trace, baggage, traceparent): allow any header
+            // rather than answer a preflight with a 400 that hides the real problem.
+            policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
+                .SetPreflightMaxAge(TimeSpan.FromHours(1));
+            _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
+        });
+
+        // The SIP catalogue is public reference data that any CRM page may read.
+        cors.AddPolicy(SipCatalogEndpoints.CorsPolicy, policy =>
+            policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET"));
+    });
 
     var app = builder.Build();
+    _ = app.Services.GetRequiredService<CallTracker.Sip.Phones.PhoneNumberAnalyzer>();
     await app.PrepareDatabaseAsync();
 
     // Outermost, so that it logs the status the client got, after the exception handler below has
@@ -90,6 +103,7 @@ try
 
     app.MapEventsEndpoints();
     app.MapReportsEndpoints();
+    app.MapSipCatalogEndpoints();
     app.MapHealthEndpoints();
 
     await app.RunAsync();

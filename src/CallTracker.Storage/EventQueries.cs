@@ -8,7 +8,7 @@ namespace CallTracker.Storage;
 /// How many failures of one code fell in a report's range; calls with no code are counted per local
 /// cause instead, since that is all that tells them apart.
 /// </summary>
-public sealed record CodeCount(string ResponseClass, int? SipCode, string? LocalCause, long Count);
+public sealed record CodeCount(string ResponseClass, int? SipCode, string? LocalCause, string Outcome, long Count);
 
 /// <summary>What a list of events is narrowed to. Every bound is optional but the project.</summary>
 public sealed record EventFilter(
@@ -24,7 +24,7 @@ public sealed record EventCursor(DateTimeOffset OccurredAt, Guid EventId);
 
 public sealed class EventQueries(CallTrackerDbContext db)
 {
-    /// <summary>Failures (everything but 2xx) per class and code in [from, to).</summary>
+    /// <summary>Failures (everything but 2xx) per class, code and outcome in [from, to).</summary>
     public async Task<List<CodeCount>> CountFailuresByCodeAsync(
         int projectId, DateTimeOffset from, DateTimeOffset to, string? agent, CancellationToken cancellationToken)
     {
@@ -44,9 +44,10 @@ public sealed class EventQueries(CallTrackerDbContext db)
                 call.ResponseClass,
                 call.SipCode,
                 LocalCause = call.SipCode == null ? call.LocalCause : null,
+                Outcome = call.Outcome ?? "unknown",
             })
             .Select(group => new CodeCount(
-                group.Key.ResponseClass, group.Key.SipCode, group.Key.LocalCause, group.LongCount()))
+                group.Key.ResponseClass, group.Key.SipCode, group.Key.LocalCause, group.Key.Outcome, group.LongCount()))
             .ToListAsync(cancellationToken);
     }
 

@@ -15,12 +15,16 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
             response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
             headers, sip_message, phone_number, agent, call_id, direction, trunk, ringing,
-            post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed)
+            post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
+            outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
+            phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted)
         SELECT * FROM unnest(
             $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
             $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::text[],
             $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[],
-            $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[])
+            $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[],
+            $26::text[], $27::text[], $28::integer[], $29::jsonb[], $30::jsonb[], $31::integer[],
+            $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::boolean[])
         ON CONFLICT (project_id, event_id) DO NOTHING
         RETURNING event_id
         """;
@@ -59,6 +63,19 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         parameters.Add(Column(events, call => call.Tags, NpgsqlDbType.Jsonb));
         parameters.Add(Column(events, call => call.Extra, NpgsqlDbType.Jsonb));
         parameters.Add(Column(events, call => call.NulRemoved));
+        parameters.Add(Column(events, call => call.Outcome));
+        parameters.Add(Column(events, call => call.OutcomeBasis));
+        parameters.Add(Column(events, call => call.Q850Cause));
+        parameters.Add(Column(events, call => call.Reasons, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(events, call => call.SipWarnings, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(events, call => call.RetryAfterSeconds));
+        parameters.Add(Column(events, call => call.PhoneE164));
+        parameters.Add(Column(events, call => call.PhoneRegion));
+        parameters.Add(Column(events, call => call.PhoneType));
+        parameters.Add(Column(events, call => call.PhoneValid));
+        parameters.Add(Column(events, call => call.PhoneCarrier));
+        parameters.Add(Column(events, call => call.PhoneExtension));
+        parameters.Add(Column(events, call => call.PhoneConverted));
 
         var inserted = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -164,6 +164,46 @@ public sealed record EventDetails
     /// <example>transport_error</example>
     public string? LocalCause { get; init; }
 
+    /// <summary>
+    /// What happened to the call: answered, busy, no_answer, declined, invalid_number, unreachable,
+    /// cancelled, network_error, configuration_error, media_error, blocked, redirected, no_response or unknown.
+    /// </summary>
+    /// <example>unreachable</example>
+    public required string Outcome { get; init; }
+
+    /// <summary>The outcome in words, in the language asked for with Accept-Language (en or vi).</summary>
+    /// <example>Unreachable (off, no coverage, not registered)</example>
+    public required string OutcomeLabel { get; init; }
+
+    /// <summary>What decided the outcome: code, q850 (the first Q.850 cause), local_cause or class.</summary>
+    /// <example>q850</example>
+    public required string OutcomeBasis { get; init; }
+
+    /// <summary>What happened, in one sentence, from whatever decided the outcome.</summary>
+    /// <example>The phone is switched off or out of coverage.</example>
+    public required string Meaning { get; init; }
+
+    /// <summary>What an operator can do about it, in one sentence.</summary>
+    /// <example>Try again later or reach the customer by another channel.</example>
+    public required string Remedy { get; init; }
+
+    /// <summary>The first Q.850 cause among the Reason values.</summary>
+    /// <example>20</example>
+    public int? Q850Cause { get; init; }
+
+    /// <summary>Every Reason value, in order; one that does not parse has parsed false and only raw.</summary>
+    public required IReadOnlyList<ReasonDetails> Reasons { get; init; }
+
+    /// <summary>Warning header values (code, agent, text).</summary>
+    public required IReadOnlyList<WarningDetails> SipWarnings { get; init; }
+
+    /// <summary>Seconds from Retry-After: when the far end says a retry may succeed.</summary>
+    /// <example>120</example>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>What the dialled number turned out to be; null when none was sent.</summary>
+    public PhoneDetails? Phone { get; init; }
+
     /// <summary>The first Reason header's protocol.</summary>
     /// <example>Q.850</example>
     public string? ReasonProtocol { get; init; }
@@ -227,6 +267,82 @@ public sealed record EventDetails
     /// <summary>True when NUL characters, which PostgreSQL cannot store, were removed from some field.</summary>
     /// <example>false</example>
     public required bool NulRemoved { get; init; }
+}
+
+/// <summary>One Reason header value (RFC 3326).</summary>
+public sealed record ReasonDetails
+{
+    /// <summary>SIP, Q.850 or any other protocol as sent; null when the value does not parse.</summary>
+    /// <example>Q.850</example>
+    public string? Protocol { get; init; }
+
+    /// <summary>The cause number.</summary>
+    /// <example>20</example>
+    public int? Cause { get; init; }
+
+    /// <summary>The text parameter, unquoted.</summary>
+    /// <example>Subscriber absent</example>
+    public string? Text { get; init; }
+
+    /// <summary>RFC 8606's location parameter: where the cause arose (LN, RN, ...).</summary>
+    /// <example>LN</example>
+    public string? Location { get; init; }
+
+    /// <summary>The value as received.</summary>
+    /// <example>Q.850;cause=20;text="Subscriber absent"</example>
+    public required string Raw { get; init; }
+
+    /// <summary>False for a value that is not valid Reason syntax, kept verbatim.</summary>
+    /// <example>true</example>
+    public required bool Parsed { get; init; }
+}
+
+/// <summary>One Warning header value (RFC 3261 section 20.43).</summary>
+public sealed record WarningDetails
+{
+    /// <summary>The warn-code, e.g. 305 (incompatible media format); null when the value does not parse.</summary>
+    /// <example>305</example>
+    public int? Code { get; init; }
+
+    /// <summary>The host that added the warning.</summary>
+    /// <example>gw1.carrier.example</example>
+    public string? Agent { get; init; }
+
+    /// <summary>The warning text.</summary>
+    /// <example>Incompatible media format</example>
+    public required string Text { get; init; }
+}
+
+/// <summary>The dialled number as libphonenumber reads it, for the configured default region.</summary>
+public sealed record PhoneDetails
+{
+    /// <summary>E.164 form, when the number parses.</summary>
+    /// <example>+84320000001</example>
+    public string? E164 { get; init; }
+
+    /// <summary>ISO 3166 region of the number.</summary>
+    /// <example>VN</example>
+    public string? Region { get; init; }
+
+    /// <summary>mobile, fixed_line, toll_free, voip, ... or unknown.</summary>
+    /// <example>mobile</example>
+    public string? Type { get; init; }
+
+    /// <summary>Whether the number exists in its country's numbering plan.</summary>
+    /// <example>true</example>
+    public required bool Valid { get; init; }
+
+    /// <summary>The operator the number range was originally allocated to (not after porting; not the trunk).</summary>
+    /// <example>Viettel</example>
+    public string? Carrier { get; init; }
+
+    /// <summary>An extension dialled after the number.</summary>
+    /// <example>12</example>
+    public string? Extension { get; init; }
+
+    /// <summary>True when an old 11-digit Vietnamese mobile number was mapped to the 10-digit one it became.</summary>
+    /// <example>true</example>
+    public required bool Converted { get; init; }
 }
 
 /// <summary>A page of events, newest first.</summary>

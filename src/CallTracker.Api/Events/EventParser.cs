@@ -21,13 +21,8 @@ public sealed record ParsedEvent(CallEvent Event, List<string> Warnings);
 /// get wrong. NUL characters are removed from every string (PostgreSQL text and jsonb reject them),
 /// and the event is flagged <c>nulRemoved</c>.
 /// </remarks>
-public sealed partial class EventParser(IngestionOptions options)
+public sealed partial class EventParser(IngestionOptions options, CallEventEnricher enricher)
 {
-    public static readonly IReadOnlySet<string> LocalCauses = new HashSet<string>
-    {
-        "transport_error", "request_timeout", "media_error", "cancelled_before_response", "ring_timeout", "unknown",
-    };
-
     private static readonly HashSet<string> KnownFields =
     [
         "eventId", "occurredAt", "sipCode", "reasonPhrase", "localCause", "headers", "sipMessage", "phoneNumber",
@@ -147,7 +142,8 @@ public sealed partial class EventParser(IngestionOptions options)
             SipMessage = sipMessage is null ? null : reader.Clean(sipMessage),
         };
 
-        StoreHeaders(call, headers, reader);
+        call.Headers = CallEventEnricher.WriteHeaders(headers ?? SipHeaders.Empty);
+        enricher.Enrich(call, headers ?? SipHeaders.Empty);
 
         if (reader.NulRemoved)
         {
@@ -270,13 +266,14 @@ public sealed partial class EventParser(IngestionOptions options)
     private static string? ReadLocalCause(FieldReader reader, List<string> warnings)
     {
         var cause = reader.String("localCause", 64);
-        if (cause is null || LocalCauses.Contains(cause))
+        if (cause is null || LocalCauses.Names.Contains(cause))
         {
             return cause;
         }
 
         // Refusing the event would lose a real failure because of a client's vocabulary.
-        warnings.Add($"localCause '{cause}' is not one of {string.Join(", ", LocalCauses)}; stored as 'unknown'.");
+        var known = string.Join(", ", LocalCauses.All.Select(local => local.Name));
+        warnings.Add($"localCause '{cause}' is not one of {known}; stored as 'unknown'.");
         return "unknown";
     }
 
@@ -321,28 +318,6 @@ public sealed partial class EventParser(IngestionOptions options)
         }
 
         return new SipHeaders(headers);
-    }
-
-    private static void StoreHeaders(CallEvent call, SipHeaders? headers, FieldReader reader)
-    {
-        if (headers is null)
-        {
-            return;
-        }
-
-        var entries = headers.Select(header => new
-        {
-            name = reader.Clean(header.Name),
-            value = reader.Clean(header.Value),
-        });
-        call.Headers = JsonSerializer.Serialize(entries);
-
-        if (ReasonHeader.ParseAll(headers.GetAll("Reason")) is [var reason, ..])
-        {
-            call.ReasonProtocol = reason.Protocol.Length <= 64 ? reason.Protocol : reason.Protocol[..64];
-            call.ReasonCause = reason.Cause;
-            call.ReasonText = reason.Text is null ? null : reader.Clean(reason.Text);
-        }
     }
 
     private static string ReadTags(FieldReader reader)

@@ -19,6 +19,8 @@ public static class EventsEndpoints
 {
     public const string IngestCorsPolicy = "ingest";
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app)
     {
         var events = app.MapGroup("/api/v1/events").WithTags("Events");
@@ -275,13 +277,16 @@ public static class EventsEndpoints
         var page = await queries.ListAsync(filter, after, pageSize + 1, cancellationToken);
 
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
-        var items = page.Take(pageSize).Select(ToDetails).ToList();
+        var language = Language.Of(http.Request);
+        Language.VaryByLanguage(http.Response);
+        var items = page.Take(pageSize).Select(call => ToDetails(call, language)).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
 
     /// <param name="eventId">The client's eventId (a UUID).</param>
     private static async Task<Results<Ok<EventDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+        string eventId, HttpContext http, ClaimsPrincipal user, EventQueries queries,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(eventId, out var id))
         {
@@ -292,25 +297,25 @@ public static class EventsEndpoints
         }
 
         var call = await queries.FindAsync(user.ProjectId(), id, cancellationToken);
+        Language.VaryByLanguage(http.Response);
         return call is null
             ? Problem(StatusCodes.Status404NotFound, "Not found", $"No event {id} in this project.")
-            : TypedResults.Ok(ToDetails(call));
+            : TypedResults.Ok(ToDetails(call, Language.Of(http.Request)));
     }
 
-    private static EventDetails ToDetails(CallEvent call)
+    private static EventDetails ToDetails(CallEvent call, string language)
     {
+        var stored = CallEventEnricher.ReadHeaders(call.Headers);
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in JsonSerializer.Deserialize<List<StoredHeader>>(call.Headers) ?? [])
+        foreach (var group in stored.GroupBy(header => header.Name, StringComparer.OrdinalIgnoreCase))
         {
-            if (headers.TryGetValue(header.Name, out var values))
-            {
-                ((List<string>)values).Add(header.Value);
-            }
-            else
-            {
-                headers[header.Name] = new List<string> { header.Value };
-            }
+            headers[group.Key] = group.Select(header => header.Value).ToList();
         }
+
+        // The explanation follows the same rules that chose the outcome, in the language asked for.
+        var reasons = ReasonHeader.ParseAll(stored.GetAll("Reason"));
+        var decision = OutcomeRules.Decide(call.SipCode, reasons, call.LocalCause);
+        var outcome = call.Outcome ?? decision.Outcome;
 
         return new EventDetails
         {
@@ -323,12 +328,31 @@ public static class EventsEndpoints
             ReasonPhrase = call.ReasonPhrase,
             StandardPhrase = call.SipCode is { } code ? SipStatusCodes.StandardPhrase(code) : null,
             LocalCause = call.LocalCause,
+            Outcome = outcome,
+            OutcomeLabel = Outcome.Labels[outcome].In(language),
+            OutcomeBasis = call.OutcomeBasis ?? decision.Basis,
+            Meaning = decision.Meaning.In(language),
+            Remedy = decision.Remedy.In(language),
+            Q850Cause = call.Q850Cause,
+            Reasons = JsonSerializer.Deserialize<List<ReasonDetails>>(call.Reasons, Json) ?? [],
+            SipWarnings = JsonSerializer.Deserialize<List<WarningDetails>>(call.SipWarnings, Json) ?? [],
+            RetryAfterSeconds = call.RetryAfterSeconds,
             ReasonProtocol = call.ReasonProtocol,
             ReasonCause = call.ReasonCause,
             ReasonText = call.ReasonText,
             Headers = headers,
             SipMessage = call.SipMessage,
             PhoneNumber = call.PhoneNumber,
+            Phone = call.PhoneValid is null ? null : new PhoneDetails
+            {
+                E164 = call.PhoneE164,
+                Region = call.PhoneRegion,
+                Type = call.PhoneType,
+                Valid = call.PhoneValid.Value,
+                Carrier = call.PhoneCarrier,
+                Extension = call.PhoneExtension,
+                Converted = call.PhoneConverted,
+            },
             Agent = call.Agent,
             CallId = call.CallId,
             Direction = call.Direction,
@@ -342,10 +366,6 @@ public static class EventsEndpoints
         };
     }
 
-
-    private sealed record StoredHeader(
-        [property: System.Text.Json.Serialization.JsonPropertyName("name")] string Name,
-        [property: System.Text.Json.Serialization.JsonPropertyName("value")] string Value);
 }
 
 /// <summary>Opaque page cursors: the last event's time and id, base64url so they survive a query string.</summary>

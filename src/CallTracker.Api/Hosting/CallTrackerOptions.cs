@@ -16,6 +16,17 @@ public sealed class CallTrackerOptions
     public LocalDatabaseOptions LocalDatabase { get; set; } = new();
 
     public SwaggerOptions Swagger { get; set; } = new();
+
+    public PhoneOptions Phone { get; set; } = new();
+}
+
+public sealed class PhoneOptions
+{
+    /// <summary>
+    /// ISO 3166 region for numbers dialled without a country code; VN, since the first users are
+    /// Vietnamese call centres.
+    /// </summary>
+    public string DefaultRegion { get; set; } = "VN";
 }
 
 public sealed class IngestionOptions

@@ -1,3 +1,4 @@
+using CallTracker.Api.Events;
 using CallTracker.Api.Security;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
@@ -57,6 +58,9 @@ public static class DatabaseStartup
             await db.Database.MigrateAsync();
             logger.LogInformation("Database schema is up to date");
         }
+
+        var enricher = scope.ServiceProvider.GetRequiredService<CallEventEnricher>();
+        await OutcomeBackfill.RunAsync(db, enricher, logger, CancellationToken.None);
 
         await BootstrapAsync(db, options.Bootstrap, clock.GetUtcNow(), logger);
     }

@@ -27,6 +27,15 @@ public static class ReportsEndpoints
                 "by local cause) are always listed, in that order, with zero counts too. The range is " +
                 "[from, to) by the time the call ended; the default is the last 24 hours.");
 
+        reports.MapGet("outcomes", OutcomesAsync)
+            .RequireAuthorization(Authentication.ReadPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Failed calls per outcome: busy, no answer, unreachable, network error, ...")
+            .WithDescription(
+                "Every failure outcome is listed, in a fixed order, with zero counts too, and the codes that " +
+                "led to it. Labels follow Accept-Language (en, vi). Same range and filters as the class report.");
+
         return app;
     }
 
@@ -48,6 +57,8 @@ public static class ReportsEndpoints
 
         var counts = await queries.CountFailuresByCodeAsync(
             user.ProjectId(), range!.From, range.To, agentId, cancellationToken);
+        var language = Language.Of(http.Request);
+        Language.VaryByLanguage(http.Response);
 
         var total = counts.Sum(count => count.Count);
         var classes = ResponseClass.Failures.Select(responseClass =>
@@ -56,6 +67,8 @@ public static class ReportsEndpoints
             var classTotal = inClass.Sum(count => count.Count);
 
             var codes = inClass.Where(count => count.SipCode is not null)
+                .GroupBy(count => count.SipCode!.Value)
+                .Select(group => new CodeCount(responseClass, group.Key, null, "", group.Sum(count => count.Count)))
                 .OrderByDescending(count => count.Count).ThenBy(count => count.SipCode)
                 .Select(count => new CodeShare
                 {
@@ -67,6 +80,8 @@ public static class ReportsEndpoints
                 .ToList();
 
             var causes = inClass.Where(count => count.SipCode is null)
+                .GroupBy(count => count.LocalCause ?? LocalCauses.Unknown)
+                .Select(group => new CodeCount(responseClass, null, group.Key, "", group.Sum(count => count.Count)))
                 .OrderByDescending(count => count.Count).ThenBy(count => count.LocalCause)
                 .Select(count => new LocalCauseShare
                 {
@@ -83,6 +98,7 @@ public static class ReportsEndpoints
                 Share = Share(classTotal, total),
                 Codes = codes,
                 LocalCauses = causes,
+                Outcomes = OutcomeShares(inClass, classTotal, language, includeZeroes: false),
             };
         }).ToList();
 
@@ -95,6 +111,61 @@ public static class ReportsEndpoints
             Classes = classes,
         });
     }
+
+    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, or a date. Default: 24 h before to.</param>
+    /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
+    /// <param name="agent">Only this agent's calls, by the id posted.</param>
+    private static async Task<Results<Ok<OutcomeReport>, ValidationProblem>> OutcomesAsync(
+        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
+        CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
+    {
+        var errors = new Errors();
+        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
+        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
+        if (range is null || errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var counts = await queries.CountFailuresByCodeAsync(
+            user.ProjectId(), range!.From, range.To, agentId, cancellationToken);
+        var language = Language.Of(http.Request);
+        Language.VaryByLanguage(http.Response);
+        var total = counts.Sum(count => count.Count);
+
+        return TypedResults.Ok(new OutcomeReport
+        {
+            From = range.From,
+            To = range.To,
+            Agent = agentId,
+            Total = total,
+            Outcomes = OutcomeShares(counts, total, language, includeZeroes: true),
+        });
+    }
+
+    /// <summary>Failures per outcome, in the catalogue's order, with the codes that led to each.</summary>
+    private static List<OutcomeShare> OutcomeShares(
+        IReadOnlyList<CodeCount> counts, long total, string language, bool includeZeroes) =>
+        Outcome.All.Where(outcome => outcome != Outcome.Answered)
+            .Select(outcome =>
+            {
+                var matching = counts.Where(count => count.Outcome == outcome).ToList();
+                var count = matching.Sum(item => item.Count);
+                return new OutcomeShare
+                {
+                    Outcome = outcome,
+                    Label = Outcome.Labels[outcome].In(language),
+                    Count = count,
+                    Share = Share(count, total),
+                    Codes = matching.Where(item => item.SipCode is not null)
+                        .GroupBy(item => item.SipCode!.Value)
+                        .Select(group => new OutcomeCode { Code = group.Key, Count = group.Sum(item => item.Count) })
+                        .OrderByDescending(code => code.Count).ThenBy(code => code.Code)
+                        .ToList(),
+                };
+            })
+            .Where(share => includeZeroes || share.Count > 0)
+            .ToList();
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
@@ -142,6 +213,65 @@ public sealed record ClassShare
 
     /// <summary>For class none: what the client saw, most frequent first. Empty for the other classes.</summary>
     public required IReadOnlyList<LocalCauseShare> LocalCauses { get; init; }
+
+    /// <summary>The outcomes of this class's failures (those with a count), shares of the class.</summary>
+    public required IReadOnlyList<OutcomeShare> Outcomes { get; init; }
+}
+
+/// <summary>Failed calls per outcome in a time range.</summary>
+public sealed record OutcomeReport
+{
+    /// <summary>Start of the range (inclusive, UTC).</summary>
+    /// <example>2026-12-03T09:00:00Z</example>
+    public required DateTimeOffset From { get; init; }
+
+    /// <summary>End of the range (exclusive, UTC).</summary>
+    /// <example>2026-12-04T09:00:00Z</example>
+    public required DateTimeOffset To { get; init; }
+
+    /// <summary>The agent the report is narrowed to, if any.</summary>
+    /// <example>agent-007</example>
+    public string? Agent { get; init; }
+
+    /// <summary>Failed calls in the range.</summary>
+    /// <example>16</example>
+    public required long Total { get; init; }
+
+    /// <summary>Every failure outcome (all but answered), in a fixed order, zero counts included.</summary>
+    public required IReadOnlyList<OutcomeShare> Outcomes { get; init; }
+}
+
+/// <summary>The failed calls with one outcome.</summary>
+public sealed record OutcomeShare
+{
+    /// <summary>The outcome's machine name.</summary>
+    /// <example>unreachable</example>
+    public required string Outcome { get; init; }
+
+    /// <summary>The outcome in words, in the language asked for (en or vi).</summary>
+    /// <example>Unreachable (off, no coverage, not registered)</example>
+    public required string Label { get; init; }
+
+    /// <summary>Failed calls with this outcome.</summary>
+    /// <example>3</example>
+    public required long Count { get; init; }
+
+    /// <summary>Fraction of the failures counted (all of them, or the class's), 0 to 1, rounded to 4 places.</summary>
+    /// <example>0.1875</example>
+    public required double Share { get; init; }
+
+    /// <summary>The response codes that led to this outcome, most frequent first.</summary>
+    public required IReadOnlyList<OutcomeCode> Codes { get; init; }
+}
+
+/// <summary>How many failures of one outcome had one code.</summary>
+public sealed record OutcomeCode
+{
+    /// <example>480</example>
+    public required int Code { get; init; }
+
+    /// <example>2</example>
+    public required long Count { get; init; }
 }
 
 /// <summary>The failed calls of one response code.</summary>

@@ -20,6 +20,14 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
         builder.Property(call => call.Headers).HasColumnType("jsonb");
         builder.Property(call => call.Tags).HasColumnType("jsonb");
         builder.Property(call => call.Extra).HasColumnType("jsonb");
+        builder.Property(call => call.Reasons).HasColumnType("jsonb");
+        builder.Property(call => call.SipWarnings).HasColumnType("jsonb");
+        builder.Property(call => call.Outcome).HasMaxLength(32);
+        builder.Property(call => call.Q850Cause).HasColumnName("q850_cause");
+        builder.Property(call => call.OutcomeBasis).HasMaxLength(16);
+        builder.Property(call => call.PhoneE164).HasMaxLength(20);
+        builder.Property(call => call.PhoneRegion).HasMaxLength(3);
+        builder.Property(call => call.PhoneType).HasMaxLength(32);
 
         builder.HasOne<Project>().WithMany().HasForeignKey(call => call.ProjectId);
 
@@ -28,7 +36,12 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
         // local cause of calls without a code still reads the rows).
         builder.HasIndex(call => new { call.ProjectId, call.OccurredAt, call.EventId })
             .IsDescending(false, true, true)
-            .IncludeProperties(call => new { call.ResponseClass, call.SipCode });
+            .IncludeProperties(call => new { call.ResponseClass, call.SipCode, call.Outcome });
+
+        // The start-up backfill finds events stored before outcomes existed without scanning the table.
+        builder.HasIndex(call => new { call.ProjectId, call.EventId })
+            .HasFilter("outcome IS NULL")
+            .HasDatabaseName("ix_call_events_outcome_pending");
 
         builder.HasIndex(call => new { call.ProjectId, call.Agent, call.OccurredAt });
         builder.HasIndex(call => new { call.ProjectId, call.SipCode, call.OccurredAt });

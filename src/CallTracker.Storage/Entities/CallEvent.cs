@@ -33,13 +33,52 @@ public sealed class CallEvent
 
     public string? ReasonText { get; set; }
 
+    /// <summary>
+    /// What happened to the call (<c>busy</c>, <c>unreachable</c>, ...). Null only for events stored before
+    /// outcomes existed, between the migration and the start-up backfill that fills them.
+    /// </summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>What decided the outcome: <c>code</c>, <c>q850</c>, <c>local_cause</c> or <c>class</c>.</summary>
+    public string? OutcomeBasis { get; set; }
+
+    /// <summary>The first Q.850 cause among the Reason values, the one that refines a general code.</summary>
+    public int? Q850Cause { get; set; }
+
+    /// <summary>jsonb array of every Reason value: protocol, cause, text, location, raw, parsed.</summary>
+    public string Reasons { get; set; } = "[]";
+
+    /// <summary>jsonb array of the Warning header values: code, agent, text.</summary>
+    public string SipWarnings { get; set; } = "[]";
+
+    /// <summary>Seconds from the Retry-After header: when the far end says a retry may succeed.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
     /// <summary>jsonb array of <c>{"name","value"}</c> in wire order; an object would lose the order.</summary>
     public string Headers { get; set; } = "[]";
 
     /// <summary>The status line and headers of the raw response, when sent; the body is never kept.</summary>
     public string? SipMessage { get; set; }
 
+    /// <summary>The number as dialled, verbatim.</summary>
     public string? PhoneNumber { get; set; }
+
+    public string? PhoneE164 { get; set; }
+
+    public string? PhoneRegion { get; set; }
+
+    /// <summary>mobile, fixed_line, ... from libphonenumber's metadata.</summary>
+    public string? PhoneType { get; set; }
+
+    public bool? PhoneValid { get; set; }
+
+    /// <summary>The operator the number's range was allocated to (not the trunk, and not after porting).</summary>
+    public string? PhoneCarrier { get; set; }
+
+    public string? PhoneExtension { get; set; }
+
+    /// <summary>True when an old 11-digit Vietnamese mobile number was stored as the 10-digit one it became.</summary>
+    public bool PhoneConverted { get; set; }
 
     public string? Agent { get; set; }
 

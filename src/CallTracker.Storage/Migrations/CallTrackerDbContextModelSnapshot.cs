@@ -115,13 +115,58 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeBasis")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome_basis");
+
+                    b.Property<string>("PhoneCarrier")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_carrier");
+
+                    b.Property<bool>("PhoneConverted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("phone_converted");
+
+                    b.Property<string>("PhoneE164")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("phone_e164");
+
+                    b.Property<string>("PhoneExtension")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_extension");
+
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("text")
                         .HasColumnName("phone_number");
 
+                    b.Property<string>("PhoneRegion")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("phone_region");
+
+                    b.Property<string>("PhoneType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("phone_type");
+
+                    b.Property<bool?>("PhoneValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("phone_valid");
+
                     b.Property<int?>("PostDialDelayMs")
                         .HasColumnType("integer")
                         .HasColumnName("post_dial_delay_ms");
+
+                    b.Property<int?>("Q850Cause")
+                        .HasColumnType("integer")
+                        .HasColumnName("q850_cause");
 
                     b.Property<int?>("ReasonCause")
                         .HasColumnType("integer")
@@ -140,6 +185,11 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("reason_text");
 
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
@@ -153,6 +203,10 @@ namespace CallTracker.Storage.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)")
                         .HasColumnName("response_class");
+
+                    b.Property<int?>("RetryAfterSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("retry_after_seconds");
 
                     b.Property<int?>("RingDurationMs")
                         .HasColumnType("integer")
@@ -170,6 +224,11 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("sip_message");
 
+                    b.Property<string>("SipWarnings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("sip_warnings");
+
                     b.Property<string>("Tags")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -182,6 +241,10 @@ namespace CallTracker.Storage.Migrations
                     b.HasKey("ProjectId", "EventId")
                         .HasName("pk_call_events");
 
+                    b.HasIndex("ProjectId", "EventId")
+                        .HasDatabaseName("ix_call_events_outcome_pending")
+                        .HasFilter("outcome IS NULL");
+
                     b.HasIndex("ProjectId", "Agent", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_agent_occurred_at");
 
@@ -189,7 +252,7 @@ namespace CallTracker.Storage.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_call_events_project_id_occurred_at_event_id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ProjectId", "OccurredAt", "EventId"), new[] { "ResponseClass", "SipCode" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ProjectId", "OccurredAt", "EventId"), new[] { "ResponseClass", "SipCode", "Outcome" });
 
                     b.HasIndex("ProjectId", "SipCode", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_sip_code_occurred_at");
