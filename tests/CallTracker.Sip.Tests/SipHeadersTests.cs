@@ -118,4 +118,32 @@ public class SipHeadersTests
 
         Assert.Equal(expected, longName);
     }
+
+    [Theory]
+    [InlineData("i", "Call-ID")]
+    [InlineData("m", "Contact")]
+    [InlineData("e", "Content-Encoding")]
+    [InlineData("l", "Content-Length")]
+    [InlineData("c", "Content-Type")]
+    [InlineData("f", "From")]
+    [InlineData("s", "Subject")]
+    [InlineData("k", "Supported")]
+    [InlineData("t", "To")]
+    [InlineData("v", "Via")]
+    [InlineData("o", "Event")]
+    [InlineData("r", "Refer-To")]
+    [InlineData("b", "Referred-By")]
+    [InlineData("u", "Allow-Events")]
+    [InlineData("x", "Session-Expires")]
+    [InlineData("y", "Identity")]
+    [InlineData("a", "Accept-Contact")]
+    [InlineData("j", "Reject-Contact")]
+    [InlineData("d", "Request-Disposition")]
+    [InlineData("n", "Identity-Info")]
+    public void LongName_EveryRegisteredCompactForm_GivesItsLongName(string compact, string longName)
+    {
+        var name = SipHeaders.LongName(compact.ToUpperInvariant());
+
+        Assert.Equal(longName, name);
+    }
 }
