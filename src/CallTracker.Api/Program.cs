@@ -1,11 +1,13 @@
 using System.Text.Json.Serialization;
 using CallTracker.Api.Catalog;
+using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
 using CallTracker.Api.OpenApi;
 using CallTracker.Api.Reports;
 using CallTracker.Api.Security;
+using CallTracker.Api.Sentry;
 using CallTracker.Storage;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -41,6 +43,7 @@ try
     builder.Services.AddSingleton(services => PhoneSetup.CreateAnalyzer(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone));
     builder.Services.AddSingleton<CallEventEnricher>();
+    builder.Services.AddScoped<SentryIngestor>();
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
         services.GetRequiredService<CallEventEnricher>()));
@@ -65,6 +68,16 @@ try
             // Browsers add headers of their own (sentry-trace, baggage, traceparent): allow any header
             // rather than answer a preflight with a 400 that hides the real problem.
             policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
+                .SetPreflightMaxAge(TimeSpan.FromHours(1));
+            _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
+        });
+
+        // Browser SDKs send their own headers (x-sentry-auth, sentry-trace, baggage, ...) and must read
+        // Retry-After and X-Sentry-Rate-Limits, on error answers too.
+        cors.AddPolicy(SentryEndpoints.CorsPolicy, policy =>
+        {
+            policy.AllowAnyHeader().WithMethods("POST")
+                .WithExposedHeaders("Retry-After", "X-Sentry-Rate-Limits")
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
             _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
         });
@@ -104,6 +117,8 @@ try
     app.MapEventsEndpoints();
     app.MapReportsEndpoints();
     app.MapSipCatalogEndpoints();
+    app.MapSentryEndpoints();
+    app.MapErrorEventsEndpoints();
     app.MapHealthEndpoints();
 
     await app.RunAsync();

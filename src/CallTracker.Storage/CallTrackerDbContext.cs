@@ -13,6 +13,8 @@ public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> 
 
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
 
+    public DbSet<ErrorEvent> ErrorEvents => Set<ErrorEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);

@@ -98,6 +98,26 @@ public sealed class EventQueries(CallTrackerDbContext db)
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>One page of error events, newest first, starting after <paramref name="after"/>.</summary>
+    public Task<List<ErrorEvent>> ListErrorsAsync(
+        int projectId, EventCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var errors = db.ErrorEvents.AsNoTracking().Where(error => error.ProjectId == projectId);
+        if (after is not null)
+        {
+            errors = errors.Where(error => EF.Functions.LessThan(
+                ValueTuple.Create(error.OccurredAt, error.EventId),
+                ValueTuple.Create(after.OccurredAt, after.EventId)));
+        }
+
+        return errors.OrderByDescending(error => error.OccurredAt).ThenByDescending(error => error.EventId)
+            .Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public Task<ErrorEvent?> FindErrorAsync(int projectId, Guid eventId, CancellationToken cancellationToken) =>
+        db.ErrorEvents.AsNoTracking()
+            .FirstOrDefaultAsync(error => error.ProjectId == projectId && error.EventId == eventId, cancellationToken);
+
     public Task<CallEvent?> FindAsync(int projectId, Guid eventId, CancellationToken cancellationToken) =>
         db.CallEvents.AsNoTracking()
             .FirstOrDefaultAsync(call => call.ProjectId == projectId && call.EventId == eventId, cancellationToken);

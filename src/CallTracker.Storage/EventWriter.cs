@@ -87,6 +87,32 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         return inserted;
     }
 
+    private const string InsertErrorSql = """
+        INSERT INTO error_events (
+            project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
+            platform, release, environment, tags, request_url, user_id, sdk, payload)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16::jsonb)
+        ON CONFLICT (project_id, event_id) DO NOTHING
+        """;
+
+    /// <summary>Stores an error event; false when its id was already stored in the project.</summary>
+    public async Task<bool> InsertErrorAsync(ErrorEvent error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InsertErrorSql);
+        object?[] values =
+        [
+            error.ProjectId, error.EventId, error.OccurredAt, error.ReceivedAt, error.Level, error.Message,
+            error.ExceptionType, error.ExceptionValue, error.Platform, error.Release, error.Environment, error.Tags,
+            error.RequestUrl, error.UserId, error.Sdk, error.Payload,
+        ];
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static NpgsqlParameter Column<T>(IReadOnlyList<CallEvent> events, Func<CallEvent, T> value) =>
         new() { Value = events.Select(value).ToArray() };
 

@@ -371,8 +371,10 @@ public static class EventsEndpoints
 /// <summary>Opaque page cursors: the last event's time and id, base64url so they survive a query string.</summary>
 internal static class EventCursors
 {
-    public static string Encode(CallEvent last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.OccurredAt.UtcTicks}:{last.EventId:N}"))
+    public static string Encode(CallEvent last) => Encode(last.OccurredAt, last.EventId);
+
+    public static string Encode(DateTimeOffset occurredAt, Guid eventId) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{occurredAt.UtcTicks}:{eventId:N}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static EventCursor? Decode(string? cursor, Errors errors)

@@ -18,6 +18,21 @@ public sealed class CallTrackerOptions
     public SwaggerOptions Swagger { get; set; } = new();
 
     public PhoneOptions Phone { get; set; } = new();
+
+    public SentryIngestionOptions Sentry { get; set; } = new();
+}
+
+/// <summary>Limits of the Sentry-compatible endpoints, Sentry's own by default.</summary>
+public sealed class SentryIngestionOptions
+{
+    /// <summary>Largest event item (or store body), decompressed.</summary>
+    public int MaxEventBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest envelope as sent, compressed or not.</summary>
+    public long MaxEnvelopeBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Largest envelope once decompressed; checked while decompressing.</summary>
+    public long MaxDecompressedEnvelopeBytes { get; set; } = 100 * 1024 * 1024;
 }
 
 public sealed class PhoneOptions

@@ -260,6 +260,87 @@ namespace CallTracker.Storage.Migrations
                     b.ToTable("call_events", (string)null);
                 });
 
+            modelBuilder.Entity("CallTracker.Storage.Entities.ErrorEvent", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("text")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ExceptionType")
+                        .HasColumnType("text")
+                        .HasColumnName("exception_type");
+
+                    b.Property<string>("ExceptionValue")
+                        .HasColumnType("text")
+                        .HasColumnName("exception_value");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("platform");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Release")
+                        .HasColumnType("text")
+                        .HasColumnName("release");
+
+                    b.Property<string>("RequestUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("request_url");
+
+                    b.Property<string>("Sdk")
+                        .HasColumnType("text")
+                        .HasColumnName("sdk");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ProjectId", "EventId")
+                        .HasName("pk_error_events");
+
+                    b.HasIndex("ProjectId", "OccurredAt", "EventId")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_error_events_project_id_occurred_at_event_id");
+
+                    b.ToTable("error_events", (string)null);
+                });
+
             modelBuilder.Entity("CallTracker.Storage.Entities.IngestKey", b =>
                 {
                     b.Property<int>("ProjectId")
@@ -333,6 +414,16 @@ namespace CallTracker.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_call_events_projects_project_id");
+                });
+
+            modelBuilder.Entity("CallTracker.Storage.Entities.ErrorEvent", b =>
+                {
+                    b.HasOne("CallTracker.Storage.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_error_events_projects_project_id");
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.IngestKey", b =>

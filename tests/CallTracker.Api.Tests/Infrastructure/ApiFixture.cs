@@ -3,7 +3,10 @@ using CallTracker.Api.Security;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using CallTracker.Storage.LocalServer;
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -29,18 +32,35 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    private WebApplicationFactory<Program>? kestrel;
+
+    /// <summary>
+    /// The same service on a real loopback port, started on first use, for clients that bring their own
+    /// HTTP stack (the Sentry SDK): they then talk to it exactly as they would in production.
+    /// </summary>
+    public Uri KestrelAddress()
+    {
+        lock (this)
+        {
+            if (kestrel is null)
+            {
+                kestrel = Configure(new WebApplicationFactory<Program>());
+                kestrel.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+                kestrel.StartServer();
+            }
+        }
+
+        var addresses = kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First());
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } given
             ? await CreateRunDatabaseAsync(given)
             : await StartThrowawayServerAsync();
 
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
-            .UseEnvironment("Testing")
-            .UseSetting("ConnectionStrings:CallTracker", ConnectionString)
-            .UseSetting("CallTracker:Bootstrap:IngestKey", BootstrapIngestKey)
-            .UseSetting("CallTracker:Bootstrap:ApiToken", BootstrapApiToken)
-            .UseSetting("CallTracker:Cors:AllowedOrigins:0", "https://crm.example.test"));
+        Factory = Configure(new WebApplicationFactory<Program>());
 
         // Building the host runs the migrations and the bootstrap, once, before any test.
         _ = Factory.Server;
@@ -49,6 +69,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
+        if (kestrel is not null)
+        {
+            await kestrel.DisposeAsync();
+        }
+
         NpgsqlConnection.ClearAllPools();
 
         if (server is not null)
@@ -94,6 +119,14 @@ public sealed class ApiFixture : IAsyncLifetime
         read.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new TestProject(project.Id, key, token, ingest, read);
     }
+
+    private WebApplicationFactory<Program> Configure(WebApplicationFactory<Program> factory) =>
+        factory.WithWebHostBuilder(host => host
+            .UseEnvironment("Testing")
+            .UseSetting("ConnectionStrings:CallTracker", ConnectionString)
+            .UseSetting("CallTracker:Bootstrap:IngestKey", BootstrapIngestKey)
+            .UseSetting("CallTracker:Bootstrap:ApiToken", BootstrapApiToken)
+            .UseSetting("CallTracker:Cors:AllowedOrigins:0", "https://crm.example.test"));
 
     private async Task<string> StartThrowawayServerAsync()
     {

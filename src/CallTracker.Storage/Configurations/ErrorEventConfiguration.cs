@@ -1,0 +1,25 @@
+using CallTracker.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CallTracker.Storage.Configurations;
+
+internal sealed class ErrorEventConfiguration : IEntityTypeConfiguration<ErrorEvent>
+{
+    public void Configure(EntityTypeBuilder<ErrorEvent> builder)
+    {
+        builder.ToTable("error_events");
+        builder.HasKey(error => new { error.ProjectId, error.EventId });
+
+        builder.Property(error => error.Level).HasMaxLength(16);
+        builder.Property(error => error.Platform).HasMaxLength(64);
+        builder.Property(error => error.Tags).HasColumnType("jsonb");
+        builder.Property(error => error.Payload).HasColumnType("jsonb");
+
+        builder.HasOne<Project>().WithMany().HasForeignKey(error => error.ProjectId);
+
+        // The error list: newest first, keyset on time then id, like the call events.
+        builder.HasIndex(error => new { error.ProjectId, error.OccurredAt, error.EventId })
+            .IsDescending(false, true, true);
+    }
+}
