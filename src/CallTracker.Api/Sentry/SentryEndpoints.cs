@@ -254,6 +254,12 @@ public sealed partial class SentryIngestor(
 
     private static JsonDocument? ParsePayload(byte[] payload)
     {
+        // System.Text.Json checks UTF-8 only when a string is read, which would be too late.
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            throw new InvalidDataException("an event is not valid UTF-8.");
+        }
+
         try
         {
             var document = JsonDocument.Parse(payload);

@@ -1,9 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using CallTracker.Api.Security;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using CallTracker.Storage.LocalServer;
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
