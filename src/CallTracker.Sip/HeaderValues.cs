@@ -105,7 +105,10 @@ public static class HeaderValues
 
     /// <summary>RFC 3261's token: letters, digits and <c>-.!%*_+`'~</c>.</summary>
     public static bool IsToken(string text) =>
-        text.Length > 0 && text.All(character => char.IsAsciiLetterOrDigit(character) || TokenMarks.Contains(character));
+        text.Length > 0 && text.All(IsTokenCharacter);
+
+    private static bool IsTokenCharacter(char character) =>
+        char.IsAsciiLetterOrDigit(character) || TokenMarks.Contains(character);
 
     private const string TokenMarks = "-.!%*_+`'~";
 

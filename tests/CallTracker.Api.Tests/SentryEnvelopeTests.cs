@@ -131,7 +131,8 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var headerId = Guid.NewGuid();
         var payloadId = Guid.NewGuid();
-        var envelope = $"{{\"event_id\":\"{headerId:N}\"}}\n{{\"type\":\"event\"}}\n{Event(payloadId, "\"tags\":{\"sip.code\":\"480\"}")}\n";
+        var payload = Event(payloadId, "\"tags\":{\"sip.code\":\"480\"}");
+        var envelope = $"{{\"event_id\":\"{headerId:N}\"}}\n{{\"type\":\"event\"}}\n{payload}\n";
 
         var body = await (await PostAsync(project, envelope)).JsonAsync();
 
@@ -171,7 +172,9 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var other = await fixture.CreateProjectAsync();
 
-        var response = await PostAsync(project with { IngestKey = other.IngestKey }, BrowserEnvelope(Guid.NewGuid(), project));
+        var withOthersKey = project with { IngestKey = other.IngestKey };
+
+        var response = await PostAsync(withOthersKey, BrowserEnvelope(Guid.NewGuid(), project));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -240,7 +243,7 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
         var fast = DateTimeOffset.UtcNow.AddHours(2);
         var envelope = $"{{\"event_id\":\"{eventId:N}\",\"sent_at\":\"{fast:O}\"}}\n{{\"type\":\"event\"}}\n"
-            + Event(eventId, $"\"timestamp\":{fast.AddSeconds(-1).ToUnixTimeMilliseconds() / 1000.0},\"tags\":{{\"sip.code\":\"486\"}}");
+            + Event(eventId, "\"tags\":{\"sip.code\":\"486\"}", $"{fast.AddSeconds(-1).ToUnixTimeSeconds()}.5");
 
         await PostAsync(project, envelope);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
@@ -268,8 +271,7 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         };
         var timestamp = $"{DateTimeOffset.UtcNow.AddMinutes(-3):yyyy-MM-ddTHH:mm:ss}.123456789Z";
         var envelope = $"{{\"event_id\":\"{eventId:N}\",\"sent_at\":\"{sentAt}\"}}\n{{\"type\":\"event\"}}\n"
-            + Event(eventId, $"\"tags\":{{\"sip.code\":\"486\"}}").Replace(
-                $"\"timestamp\":", $"\"timestamp\":\"{timestamp}\",\"ignored\":", StringComparison.Ordinal);
+            + Event(eventId, "\"tags\":{\"sip.code\":\"486\"}", $"\"{timestamp}\"");
 
         var response = await PostAsync(project, envelope);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
@@ -287,7 +289,8 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
             $"Sentry sentry_version=7, sentry_key={project.IngestKey}, sentry_client=crm-logger/1.0");
 
         var response = await client.PostAsync($"/api/{project.Id}/store/", new StringContent(
-            "{\"timestamp\":1740795300,\"platform\":\"javascript\",\"level\":\"error\",\"message\":\"SIP call failed: 503\"}",
+            "{\"timestamp\":1740795300,\"platform\":\"javascript\",\"level\":\"error\","
+            + "\"message\":\"SIP call failed: 503\"}",
             Encoding.UTF8, "application/json"));
         var id = (string)(await response.JsonAsync())["id"]!;
         var stored = await project.Read.GetJsonAsync($"/api/v1/error-events/{id}");
@@ -350,7 +353,8 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
     }
 
-    private Task<HttpResponseMessage> PostAsync(TestProject project, string envelope, string? contentType = "text/plain") =>
+    private Task<HttpResponseMessage> PostAsync(
+        TestProject project, string envelope, string? contentType = "text/plain") =>
         PostAsync(project, Encoding.UTF8.GetBytes(envelope), contentType: contentType);
 
     private async Task<HttpResponseMessage> PostAsync(
@@ -376,15 +380,18 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
     {
         var payload = Event(eventId,
             "\"tags\":{\"sip.status\":\"486\",\"sip.class\":\"4xx\",\"agent\":\"agent-007\"},"
-            + "\"extra\":{\"callId\":\"c-0001@crm.example.test\",\"to\":\"+84 90 000 0001\",\"reasonPhrase\":\"Busy Here\"}");
+            + "\"extra\":{\"callId\":\"c-0001@crm.example.test\",\"to\":\"+84 90 000 0001\","
+            + "\"reasonPhrase\":\"Busy Here\"}");
         var dsn = withDsn ? $",\"dsn\":\"https://{project.IngestKey}@failedcalls.example.test/{project.Id}\"" : "";
         return $"{{\"event_id\":\"{eventId:N}\",\"sent_at\":\"{DateTimeOffset.UtcNow:O}\"{dsn},"
             + "\"sdk\":{\"name\":\"sentry.javascript.browser\",\"version\":\"8.0.0\"}}\n"
             + $"{{\"type\":\"event\",\"length\":{Encoding.UTF8.GetByteCount(payload)}}}\n{payload}\n";
     }
 
-    private static string Event(Guid eventId, string fields) =>
-        $"{{\"event_id\":\"{eventId:N}\",\"timestamp\":{DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds()}.0,"
+    /// <summary>An event payload; the timestamp (a JSON value) is a minute ago unless given.</summary>
+    private static string Event(Guid eventId, string fields, string? timestamp = null) =>
+        $"{{\"event_id\":\"{eventId:N}\","
+        + $"\"timestamp\":{timestamp ?? $"{DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds()}.0"},"
         + $"\"platform\":\"javascript\",\"level\":\"error\",\"message\":\"SIP call failed: 486 Busy Here\",{fields}}}";
 
     private static byte[] EnvelopeWithPadding(Guid eventId, int payloadBytes)

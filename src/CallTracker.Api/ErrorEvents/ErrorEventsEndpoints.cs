@@ -50,8 +50,10 @@ public static class ErrorEventsEndpoints
         }
 
         var page = await queries.ListErrorsAsync(user.ProjectId(), after, pageSize + 1, cancellationToken);
-        var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1].OccurredAt, page[pageSize - 1].EventId) : null;
-        return TypedResults.Ok(new ErrorEventPage { Items = page.Take(pageSize).Select(ToDetails).ToList(), NextCursor = next });
+        var last = page.Count > pageSize ? page[pageSize - 1] : null;
+        var next = last is null ? null : EventCursors.Encode(last.OccurredAt, last.EventId);
+        var items = page.Take(pageSize).Select(ToDetails).ToList();
+        return TypedResults.Ok(new ErrorEventPage { Items = items, NextCursor = next });
     }
 
     /// <param name="eventId">The Sentry event id (32 hex digits, or a UUID).</param>

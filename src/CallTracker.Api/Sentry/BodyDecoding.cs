@@ -33,7 +33,8 @@ public sealed class LimitedStream(Stream inner, long limit, string what) : Strea
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+    public override async ValueTask<int> ReadAsync(
+        Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -69,7 +70,7 @@ public sealed class LimitedStream(Stream inner, long limit, string what) : Strea
 /// <summary>Undoes a request's Content-Encoding, within limits on both sides of the decompressor.</summary>
 public static class BodyDecoding
 {
-    /// <summary>The decoded body as a stream; corrupt data surfaces as <see cref="InvalidDataException"/> on read.</summary>
+    /// <summary>The decoded body as a stream; corrupt data throws <see cref="InvalidDataException"/> on read.</summary>
     public static async Task<Stream> DecodeAsync(
         HttpRequest request, long maxWireBytes, long maxDecodedBytes, CancellationToken cancellationToken)
     {
@@ -114,7 +115,11 @@ public static class BodyDecoding
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -131,7 +136,8 @@ public static class BodyDecoding
             return count;
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (prefix.IsEmpty)
             {
@@ -141,7 +147,8 @@ public static class BodyDecoding
             return Read(buffer.Span);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        public override Task<int> ReadAsync(
+            byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override void Flush()

@@ -25,7 +25,7 @@ public sealed class EnvelopeReader(Stream stream, int maxLineBytes)
         return line is null ? null : Parse(line, "envelope header");
     }
 
-    /// <summary>The next item, or null at the end. Payloads of types not in <paramref name="wanted"/> are skipped.</summary>
+    /// <summary>The next item, or null at the end; payloads of unwanted types are skipped.</summary>
     public async Task<EnvelopeItem?> ReadItemAsync(
         IReadOnlySet<string> wanted, int maxPayloadBytes, CancellationToken cancellationToken)
     {
@@ -42,11 +42,13 @@ public sealed class EnvelopeReader(Stream stream, int maxLineBytes)
         }
 
         using var header = Parse(headerLine, "item header");
-        var type = header.RootElement.TryGetProperty("type", out var typeValue) && typeValue.ValueKind == JsonValueKind.String
+        var root = header.RootElement;
+        var type = root.TryGetProperty("type", out var typeValue) && typeValue.ValueKind == JsonValueKind.String
             ? typeValue.GetString()!
             : "";
-        long? length = header.RootElement.TryGetProperty("length", out var lengthValue)
-            && lengthValue.ValueKind == JsonValueKind.Number && lengthValue.TryGetInt64(out var declared) && declared >= 0
+        long? length = root.TryGetProperty("length", out var lengthValue)
+            && lengthValue.ValueKind == JsonValueKind.Number
+            && lengthValue.TryGetInt64(out var declared) && declared >= 0
                 ? declared
                 : null;
 

@@ -9,10 +9,11 @@ public static class SentryAuth
     /// </summary>
     public static string? KeyFromRequest(HttpRequest request)
     {
-        foreach (var header in new[] { request.Headers["X-Sentry-Auth"].ToString(), request.Headers.Authorization.ToString() })
+        string[] headers = [request.Headers["X-Sentry-Auth"].ToString(), request.Headers.Authorization.ToString()];
+        const string Scheme = "Sentry ";
+        foreach (var header in headers.Where(header => header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)))
         {
-            if (header.StartsWith("Sentry ", StringComparison.OrdinalIgnoreCase) && Parameter(header[7..], "sentry_key") is
-                { Length: > 0 } key)
+            if (Parameter(header[Scheme.Length..], "sentry_key") is { Length: > 0 } key)
             {
                 return key;
             }

@@ -51,7 +51,8 @@ public sealed partial class SentryIngestor(
     /// <summary>Relay corrects a client clock that is an hour or more off; smaller drifts are left alone.</summary>
     private static readonly TimeSpan ClockDriftToCorrect = TimeSpan.FromMinutes(55);
 
-    public async Task<IResult> HandleAsync(HttpContext http, int projectId, bool isEnvelope, CancellationToken cancellationToken)
+    public async Task<IResult> HandleAsync(
+        HttpContext http, int projectId, bool isEnvelope, CancellationToken cancellationToken)
     {
         var limits = options.Value.Sentry;
         var receivedAt = clock.GetUtcNow();
@@ -156,7 +157,8 @@ public sealed partial class SentryIngestor(
         }
 
         using var buffer = new MemoryStream();
-        await new LimitedStream(body, options.Value.Sentry.MaxEventBytes, "event").CopyToAsync(buffer, cancellationToken);
+        var limited = new LimitedStream(body, options.Value.Sentry.MaxEventBytes, "event");
+        await limited.CopyToAsync(buffer, cancellationToken);
         using var payload = ParsePayload(buffer.ToArray());
         if (payload is null)
         {
@@ -189,7 +191,8 @@ public sealed partial class SentryIngestor(
             }
 
             // Nothing an SDK sends is lost: SIP data that does not validate is kept as an error event.
-            logger.LogWarning("A Sentry event's SIP data did not validate ({Problems} problems); kept as an error event",
+            logger.LogWarning(
+                "A Sentry event's SIP data did not validate ({Problems} problems); kept as an error event",
                 errors.Count);
         }
 
@@ -222,7 +225,7 @@ public sealed partial class SentryIngestor(
             : occurredAt;
     }
 
-    /// <summary>RFC 3339 with any number of fraction digits and Z or an offset, or Unix seconds with a fraction.</summary>
+    /// <summary>RFC 3339 with any number of fraction digits and Z or an offset, or Unix seconds.</summary>
     public static DateTimeOffset? ParseTimestamp(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
@@ -281,7 +284,9 @@ public sealed partial class SentryIngestor(
         Guid.TryParse(text, out var id) && id != Guid.Empty ? id : null;
 
     private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static string CleanJson(string json)
     {

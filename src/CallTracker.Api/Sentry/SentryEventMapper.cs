@@ -58,7 +58,8 @@ public static class SentryEventMapper
             }
         }
 
-        var hasContext = sentry.TryGetProperty("contexts", out var contexts) && contexts.ValueKind == JsonValueKind.Object
+        var hasContext = sentry.TryGetProperty("contexts", out var contexts)
+            && contexts.ValueKind == JsonValueKind.Object
             && contexts.TryGetProperty("sip", out var context) && context.ValueKind == JsonValueKind.Object;
         if (hasContext)
         {
@@ -103,9 +104,10 @@ public static class SentryEventMapper
         IReadOnlyDictionary<string, string>? tags = null)
     {
         var exception = LastException(sentry);
-        var request = sentry.TryGetProperty("request", out var requestValue) && requestValue.ValueKind == JsonValueKind.Object
-            ? requestValue
-            : (JsonElement?)null;
+        var request = sentry.TryGetProperty("request", out var requestValue)
+            && requestValue.ValueKind == JsonValueKind.Object
+                ? requestValue
+                : (JsonElement?)null;
 
         return new ErrorEvent
         {
@@ -160,7 +162,7 @@ public static class SentryEventMapper
         return tags;
     }
 
-    /// <summary>"486" from a tag becomes the number 486; anything else stays text, for the validator to refuse.</summary>
+    /// <summary>"486" from a tag becomes the number 486; anything else stays text, for the validator.</summary>
     private static JsonValue? CodeNode(string value) =>
         int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
             ? JsonValue.Create(code)
@@ -181,7 +183,8 @@ public static class SentryEventMapper
 
     private static void CopyAlias(JsonElement source, JsonObject target, string alias, string field)
     {
-        if (!target.ContainsKey(field) && source.TryGetProperty(alias, out var value) && value.ValueKind == JsonValueKind.String)
+        if (!target.ContainsKey(field) && source.TryGetProperty(alias, out var value)
+            && value.ValueKind == JsonValueKind.String)
         {
             target[field] = value.GetString();
         }
@@ -191,7 +194,9 @@ public static class SentryEventMapper
     {
         if (!sentry.TryGetProperty("message", out var message))
         {
-            return sentry.TryGetProperty("logentry", out var entry) ? Text(entry, "formatted") ?? Text(entry, "message") : null;
+            return sentry.TryGetProperty("logentry", out var entry)
+                ? Text(entry, "formatted") ?? Text(entry, "message")
+                : null;
         }
 
         return message.ValueKind == JsonValueKind.String
