@@ -53,20 +53,20 @@ public static class Outcome
     /// <summary>Each outcome in a few words, for report headings.</summary>
     public static IReadOnlyDictionary<string, LocalizedText> Labels { get; } = new Dictionary<string, LocalizedText>
     {
-        [Answered] = new("Answered", "Đã trả lời"),
+        [Answered] = new("Answered", "Đã nhấc máy (cuộc gọi thành công)"),
         [Busy] = new("Busy", "Máy bận"),
         [NoAnswer] = new("No answer", "Không nhấc máy"),
         [Declined] = new("Declined by the customer", "Khách hàng từ chối"),
-        [InvalidNumber] = new("Number does not exist", "Số không tồn tại"),
+        [InvalidNumber] = new("Wrong or non-existent number", "Sai số hoặc số không có thực"),
         [Unreachable] = new("Unreachable (off, no coverage, not registered)",
             "Không liên lạc được (tắt máy, ngoài vùng phủ sóng, chưa đăng ký)"),
         [Cancelled] = new("Cancelled by the caller", "Phía gọi hủy cuộc gọi"),
         [NetworkError] = new("Carrier, trunk or server failure", "Lỗi nhà mạng, trung kế hoặc máy chủ"),
-        [ConfigurationError] = new("Configuration on our side", "Lỗi cấu hình phía mình"),
+        [ConfigurationError] = new("Configuration on our side", "Lỗi cấu hình phía hệ thống gọi (tổng đài, trung kế)"),
         [MediaError] = new("Codec or media negotiation", "Lỗi codec hoặc đàm phán media"),
-        [Blocked] = new("Blocked or rejected as unwanted", "Bị chặn hoặc bị từ chối do cuộc gọi không mong muốn"),
+        [Blocked] = new("Blocked (spam filter or call barring)", "Bị chặn (lọc cuộc gọi rác hoặc chặn chiều gọi)"),
         [Redirected] = new("Redirected", "Bị chuyển hướng"),
-        [NoResponse] = new("No final response", "Không có phản hồi cuối"),
+        [NoResponse] = new("No final response", "Không nhận được phản hồi cuối (final response)"),
         [Unknown] = new("Unknown", "Không xác định"),
     };
 }

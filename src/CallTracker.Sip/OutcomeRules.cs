@@ -28,8 +28,9 @@ public sealed record OutcomeDecision(string Outcome, string Basis, LocalizedText
 /// <list type="number">
 /// <item>No final response: the local cause decides (<see cref="LocalCauses"/>; none given: no_response).</item>
 /// <item>2xx: answered.</item>
-/// <item>A local cause that refines the code: <c>ring_timeout</c> beside 487 or 408 means the CRM gave up
-/// at its own ring timeout, so no_answer, not cancelled.</item>
+/// <item>A local cause beside 408 or 487, the two codes a caller's own SIP stack makes up (408 when Timer B
+/// runs out, 487 after its own CANCEL): the local cause says what really happened. At the CRM's ring
+/// timeout that is no_answer, not cancelled; after a request timeout, no_response, not unreachable.</item>
 /// <item>A general code (<see cref="SipStatusCode.CauseDecides"/>, and every unregistered code): the first
 /// Q.850 cause that says why decides (480 + 18 unreachable, 480 + 19 no_answer, 503 + 17 busy). Causes
 /// that say nothing (16, 31, 111, 127) decide nothing.</item>
@@ -56,9 +57,9 @@ public static class OutcomeRules
             return new(Outcome.Answered, OutcomeBasis.Code, entry?.Meaning ?? Answered, NothingToDo);
         }
 
-        if (local?.Name == LocalCauses.RingTimeout && code.Value is 487 or 408)
+        if (local is not null && local.Name != LocalCauses.Unknown && code.Value is 487 or 408)
         {
-            return new(Outcome.NoAnswer, OutcomeBasis.LocalCause, local.Meaning, local.Remedy);
+            return new(local.Outcome, OutcomeBasis.LocalCause, local.Meaning, local.Remedy);
         }
 
         var cause = ReasonHeader.FirstQ850(reasons) is { Cause: { } number } ? Q850Causes.Find(number) : null;
@@ -90,14 +91,14 @@ public static class OutcomeRules
         4 => (new($"{code} is an unregistered request failure from a proxy or the far end.",
                 $"{code} là mã lỗi yêu cầu chưa đăng ký do proxy hoặc phía bị gọi trả về."),
             new("Read the reason phrase and ask the carrier what the code means on their network.",
-                "Đọc reason phrase và hỏi nhà mạng ý nghĩa của mã này trên mạng của họ.")),
+                "Xem reason phrase (chuỗi mô tả trên dòng trạng thái) và hỏi nhà mạng ý nghĩa của mã này.")),
         5 => (new($"{code} is an unregistered server failure: a server on the path failed.",
                 $"{code} là mã lỗi máy chủ chưa đăng ký: một máy chủ trên đường đi bị lỗi."),
             new("Treat it as a carrier or server fault: check the trunk and report it to the carrier.",
                 "Xử lý như lỗi nhà mạng hoặc máy chủ: kiểm tra trung kế và báo cho nhà mạng.")),
-        _ => (new($"{code} is an unregistered global failure: the far end refused the call everywhere.",
-                $"{code} là mã lỗi toàn cục chưa đăng ký: phía bị gọi từ chối cuộc gọi ở mọi nơi."),
+        _ => (new($"{code} is not registered with IANA; as a 6xx it says no other route or device will succeed.",
+                $"Mã {code} chưa được IANA đăng ký; thuộc nhóm 6xx: gọi qua hướng hay thiết bị khác cũng không được."),
             new("Read the reason phrase; do not retry the number until the cause is known.",
-                "Đọc reason phrase; không gọi lại số này cho đến khi rõ nguyên nhân.")),
+                "Xem reason phrase (chuỗi mô tả trên dòng trạng thái); chưa gọi lại số này khi chưa rõ nguyên nhân.")),
     };
 }

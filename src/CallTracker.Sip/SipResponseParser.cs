@@ -6,7 +6,10 @@ namespace CallTracker.Sip;
 /// <param name="Headers">Every header line in order, folded lines unfolded.</param>
 /// <param name="Head">The status line and headers as received, without the body (SDP stays out).</param>
 /// <param name="BodyLength">How many characters of body followed the headers.</param>
-public sealed record SipResponse(int Code, string ReasonPhrase, SipHeaders Headers, string Head, int BodyLength)
+/// <param name="IgnoredLines">Lines between the status line and the body that are not headers, cut to 80
+/// characters: one stray line must not cost a failed call its record, but the sender should hear of it.</param>
+public sealed record SipResponse(
+    int Code, string ReasonPhrase, SipHeaders Headers, string Head, int BodyLength, IReadOnlyList<string> IgnoredLines)
 {
     public string Class => ResponseClass.Of(Code);
 }
@@ -21,7 +24,7 @@ public sealed record SipParseError(string Message);
 /// Deliberately tolerant where real stacks differ from the grammar: CRLF or bare LF, an empty reason
 /// phrase, any text in the phrase (some gateways send brackets, which strict parsers drop), folded
 /// header lines, and leading blank lines (keep-alives). It is strict only about what it needs: a
-/// <c>SIP/</c> version and a three-digit final code.
+/// <c>SIP/</c> version and a three-digit final code. A line that is not a header is skipped and reported.
 /// </remarks>
 public static class SipResponseParser
 {
@@ -44,14 +47,9 @@ public static class SipResponseParser
             return false;
         }
 
-        if (!TryParseHeaders(lines.Skip(first + 1), out var headers, out var headerError))
-        {
-            error = headerError;
-            return false;
-        }
-
+        var headers = ParseHeaders(lines.Skip(first + 1), out var ignored);
         var head = text[..headLength].TrimStart('\r', '\n');
-        response = new SipResponse(code, phrase, headers, head, bodyLength);
+        response = new SipResponse(code, phrase, headers, head, bodyLength, ignored);
         return true;
     }
 
@@ -127,11 +125,10 @@ public static class SipResponseParser
         return true;
     }
 
-    private static bool TryParseHeaders(IEnumerable<string> lines, out SipHeaders headers, out SipParseError? error)
+    private static SipHeaders ParseHeaders(IEnumerable<string> lines, out List<string> ignored)
     {
         var parsed = new List<SipHeader>();
-        error = null;
-        headers = SipHeaders.Empty;
+        ignored = [];
 
         foreach (var line in lines)
         {
@@ -140,8 +137,8 @@ public static class SipResponseParser
             {
                 if (parsed.Count == 0)
                 {
-                    error = new SipParseError("The SIP message has a continuation line before any header.");
-                    return false;
+                    ignored.Add(Truncate(line));
+                    continue;
                 }
 
                 var previous = parsed[^1];
@@ -153,15 +150,14 @@ public static class SipResponseParser
             var name = colon < 0 ? "" : line[..colon].Trim();
             if (name.Length == 0 || name.Any(character => char.IsWhiteSpace(character)))
             {
-                error = new SipParseError($"The SIP message has a line that is not a header: '{Truncate(line)}'.");
-                return false;
+                ignored.Add(Truncate(line));
+                continue;
             }
 
             parsed.Add(new SipHeader(name, line[(colon + 1)..].Trim()));
         }
 
-        headers = new SipHeaders(parsed);
-        return true;
+        return new SipHeaders(parsed);
     }
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "...";

@@ -17,7 +17,8 @@ public sealed record EventFilter(
     DateTimeOffset? To = null,
     string? ResponseClass = null,
     int? SipCode = null,
-    string? Agent = null);
+    string? Agent = null,
+    string? Outcome = null);
 
 /// <summary>The position after the last event of a page: newest first, ties broken by id.</summary>
 public sealed record EventCursor(DateTimeOffset OccurredAt, Guid EventId);
@@ -80,6 +81,11 @@ public sealed class EventQueries(CallTrackerDbContext db)
         if (filter.Agent is { } agent)
         {
             events = events.Where(call => call.Agent == agent);
+        }
+
+        if (filter.Outcome is { } outcome)
+        {
+            events = events.Where(call => call.Outcome == outcome);
         }
 
         // Keyset, not OFFSET: a page costs the same on the thousandth page as on the first, and

@@ -17,14 +17,16 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             headers, sip_message, phone_number, agent, call_id, direction, trunk, ringing,
             post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
             outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
-            phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted)
+            phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
+            phone_problem)
         SELECT * FROM unnest(
             $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
             $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::text[],
             $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[],
             $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[],
             $26::text[], $27::text[], $28::integer[], $29::jsonb[], $30::jsonb[], $31::integer[],
-            $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::boolean[])
+            $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::boolean[],
+            $39::text[])
         ON CONFLICT (project_id, event_id) DO NOTHING
         RETURNING event_id
         """;
@@ -76,6 +78,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         parameters.Add(Column(events, call => call.PhoneCarrier));
         parameters.Add(Column(events, call => call.PhoneExtension));
         parameters.Add(Column(events, call => call.PhoneConverted));
+        parameters.Add(Column(events, call => call.PhoneProblem));
 
         var inserted = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

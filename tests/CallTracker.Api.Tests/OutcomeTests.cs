@@ -198,6 +198,83 @@ public sealed class OutcomeTests(ApiFixture fixture)
         Assert.Single(stored["reasons"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Post_A408TheClientMadeUpAtItsRequestTimeout_IsNoResponseNotUnreachable()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+
+        await project.Ingest.PostEventsAsync(
+            new { eventId, occurredAt = MinutesAgo(1), sipCode = 408, localCause = "request_timeout" });
+        var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+
+        Assert.Equal("no_response", (string)stored["outcome"]!);
+        Assert.Equal("local_cause", (string)stored["outcomeBasis"]!);
+    }
+
+    [Fact]
+    public async Task List_FilteredByOutcome_DrillsDownFromTheOutcomeReport()
+    {
+        var project = await fixture.CreateProjectAsync();
+        string[] files = ["01-486.sip", "13-600.sip", "02-404.sip"];
+        await project.Ingest.PostEventsAsync(files.Select(file => Captured(file, Guid.NewGuid())));
+
+        var busy = await project.Read.GetJsonAsync("/api/v1/events?outcome=busy");
+        var wrong = await project.Read.GetAsync("/api/v1/events?outcome=sleepy");
+
+        Assert.Equal([486, 600], busy["items"]!.AsArray().Select(item => item!["sipCode"]!.GetValue<int>()).Order());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_HeadersSentInCompactForm_AreKeyedByTheirLongNames()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        const string Message =
+            "SIP/2.0 486 Busy Here\r\ni: abc@host\r\nv: SIP/2.0/UDP a\r\nREASON: Q.850;cause=17\r\n\r\n";
+
+        await project.Ingest.PostEventsAsync(new { eventId, occurredAt = MinutesAgo(1), sipMessage = Message });
+        var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+
+        Assert.Equal("abc@host", (string)stored["headers"]!["Call-ID"]![0]!);
+        Assert.NotNull(stored["headers"]!["Via"]);
+        Assert.Equal("abc@host", (string)stored["callId"]!);
+    }
+
+    [Fact]
+    public async Task Post_ASipMessageWithAStrayLineAndHeadersBesideIt_IsStoredWithWarnings()
+    {
+        var project = await fixture.CreateProjectAsync();
+        const string Message = "SIP/2.0 486 Busy Here\r\nthis is no header\r\nCall-ID: x\r\n\r\n";
+
+        var response = await project.Ingest.PostEventsAsync(new
+        {
+            occurredAt = MinutesAgo(1),
+            sipMessage = Message,
+            headers = new { Reason = "Q.850;cause=17" },
+        });
+        var warnings = (await response.JsonAsync())["events"]![0]!["warnings"]!.AsArray()
+            .Select(warning => (string)warning!).ToList();
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains(warnings, warning => warning.Contains("this is no header", StringComparison.Ordinal));
+        Assert.Contains(warnings, warning => warning.Contains("were ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Get_AnOldCityLandline_ShowsWhyItIsDoubtful()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+
+        await project.Ingest.PostEventsAsync(
+            new { eventId, occurredAt = MinutesAgo(1), sipCode = 404, phoneNumber = "(08) 3822 1234" });
+        var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+
+        Assert.Contains("landline", (string)stored["phone"]!["problem"]!, StringComparison.Ordinal);
+    }
+
     private static object Captured(string file, Guid eventId) =>
         new { eventId, occurredAt = MinutesAgo(1), sipMessage = SharedData.SipResponse(file) };
 

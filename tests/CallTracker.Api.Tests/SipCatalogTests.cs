@@ -104,4 +104,33 @@ public sealed class SipCatalogTests(ApiFixture fixture)
 
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
+
+    [Theory]
+    [InlineData("vi", "vi")]
+    [InlineData("vi;q=0, en", "en")]
+    [InlineData("fr-FR, vi;q=0.5", "vi")]
+    [InlineData("de", "en")]
+    public async Task TheLanguage_FollowsAcceptLanguageQualities_AndIsNamedInContentLanguage(
+        string acceptLanguage, string expected)
+    {
+        var anonymous = fixture.Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sip/codes/486");
+        request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+
+        var response = await anonymous.SendAsync(request);
+
+        Assert.Equal([expected], response.Content.Headers.ContentLanguage);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0486")]
+    public async Task Code_ThatIsNotThreeDigits_IsAValidationProblem(string code)
+    {
+        var anonymous = fixture.Factory.CreateClient();
+
+        var response = await anonymous.GetAsync($"/api/v1/sip/codes/{code}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
 }

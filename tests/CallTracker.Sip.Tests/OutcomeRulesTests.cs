@@ -175,4 +175,18 @@ public class OutcomeRulesTests
             Assert.NotEqual(cause.Remedy.En, cause.Remedy.Vi);
         });
     }
+
+    [Theory]
+    [InlineData(408, LocalCauses.RequestTimeout, Outcome.NoResponse)]
+    [InlineData(408, LocalCauses.TransportError, Outcome.NetworkError)]
+    [InlineData(487, LocalCauses.CancelledBeforeResponse, Outcome.Cancelled)]
+    [InlineData(408, LocalCauses.Unknown, Outcome.Unreachable)]
+    [InlineData(486, LocalCauses.TransportError, Outcome.Busy)]
+    public void Decide_ALocalCauseBesideACodeTheClientMadeUp_SaysWhatReallyHappened(
+        int code, string localCause, string outcome)
+    {
+        var decision = OutcomeRules.Decide(code, [], localCause);
+
+        Assert.Equal(outcome, decision.Outcome);
+    }
 }

@@ -55,12 +55,52 @@ public class PhoneNumberAnalyzerTests
         Assert.Equal(3, phones.Count(phone => phone.Converted));
     }
 
-    [Fact]
-    public void Analyze_AnOldHoChiMinhCityLandline_IsNotTakenForAnOldMobile()
+    [Theory]
+    [InlineData("08 3822 1234")]
+    [InlineData("(08) 3822 1234")]
+    [InlineData("04 3825 1234")]
+    public void Analyze_AnOldCityLandline_IsNotConvertedButFlaggedAsDoubtful(string dialled)
     {
-        var phone = vietnam.Analyze("08 3822 1234");
+        var phone = vietnam.Analyze(dialled);
 
         Assert.False(phone.Converted);
+        Assert.Contains("landline", phone.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0084 162 000 0001")]
+    [InlineData("+84 (0) 162 000 0001")]
+    [InlineData("+84 0162 000 0001")]
+    public void Analyze_OldMobilesWrittenInternationally_AreConvertedToo(string dialled)
+    {
+        var phone = vietnam.Analyze(dialled);
+
+        Assert.Equal("+84320000001", phone.E164);
+        Assert.True(phone.Converted);
+    }
+
+    [Theory]
+    [InlineData("tel:+84900000001", null)]
+    [InlineData("tel:+84900000001;ext=12", "12")]
+    [InlineData("sip:0900000001@10.0.0.1", null)]
+    [InlineData("sips:+84900000001@pbx.example.com;user=phone", null)]
+    public void Analyze_TelAndSipAddresses_ReadTheirNumber(string dialled, string? extension)
+    {
+        var phone = vietnam.Analyze(dialled);
+
+        Assert.Equal("+84900000001", phone.E164);
+        Assert.Equal(extension, phone.Extension);
+    }
+
+    [Fact]
+    public void Analyze_AnExtensionTypedDecomposed_IsStillFound()
+    {
+        var decomposed = "0900000001 máy lẻ 12".Normalize(System.Text.NormalizationForm.FormD);
+
+        var phone = vietnam.Analyze(decomposed);
+
+        Assert.Equal("+84900000001", phone.E164);
+        Assert.Equal("12", phone.Extension);
     }
 
     [Theory]
@@ -85,6 +125,7 @@ public class PhoneNumberAnalyzerTests
     [InlineData("+84901234567;ext=12")]
     [InlineData("0901234567 máy lẻ 12")]
     [InlineData("0901234567 nhánh 12")]
+    [InlineData("0901234567 ml 12")]
     public void Analyze_ExtensionsInAnySpelling_AreKeptApartFromTheNumber(string dialled)
     {
         var phone = vietnam.Analyze(dialled);

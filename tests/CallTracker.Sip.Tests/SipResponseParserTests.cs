@@ -384,10 +384,6 @@ public class SipResponseParserTests
     [InlineData("", "empty")]
     [InlineData("\r\n\r\n", "empty")]
     [InlineData("HTTP/1.1 486 Busy Here\r\n\r\n", "not a status line")]
-    [InlineData("SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP host\r\nthis is no header\r\n\r\n", "not a header")]
-    [InlineData("SIP/2.0 486 Busy Here\r\nBad Name: value\r\n\r\n", "not a header")]
-    [InlineData("SIP/2.0 486 Busy Here\r\n: value\r\n\r\n", "not a header")]
-    [InlineData("SIP/2.0 486 Busy Here\r\n continued\r\n\r\n", "continuation line before any header")]
     public void TryParse_NotAFinalResponse_FailsWithClearError(string text, string expectedMessagePart)
     {
         var parsed = SipResponseParser.TryParse(text, out var response, out var error);
@@ -398,17 +394,29 @@ public class SipResponseParserTests
         Assert.Contains(expectedMessagePart, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP host\r\nthis is no header\r\n\r\n", "this is no header")]
+    [InlineData("SIP/2.0 486 Busy Here\r\nBad Name: value\r\n\r\n", "Bad Name: value")]
+    [InlineData("SIP/2.0 486 Busy Here\r\n: value\r\n\r\n", ": value")]
+    [InlineData("SIP/2.0 486 Busy Here\r\n continued\r\n\r\n", " continued")]
+    public void TryParse_ALineThatIsNotAHeader_IsSkippedAndReported(string text, string ignoredLine)
+    {
+        var parsed = SipResponseParser.TryParse(text, out var response, out _);
+
+        Assert.True(parsed);
+        Assert.Equal(486, response!.Code);
+        Assert.Equal([ignoredLine], response.IgnoredLines);
+    }
+
     [Fact]
-    public void TryParse_LongGarbageLine_QuotesItTruncated()
+    public void TryParse_ALongIgnoredLine_IsReportedCutTo80Characters()
     {
         var garbage = new string('x', 200);
 
-        var parsed = SipResponseParser.TryParse($"SIP/2.0 486 Busy Here\r\n{garbage}\r\n\r\n", out _, out var error);
+        var parsed = SipResponseParser.TryParse($"SIP/2.0 486 Busy Here\r\n{garbage}\r\n\r\n", out var response, out _);
 
-        Assert.False(parsed);
-        Assert.NotNull(error);
-        Assert.Contains(new string('x', 80) + "...'", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(new string('x', 81), error.Message, StringComparison.Ordinal);
+        Assert.True(parsed);
+        Assert.Equal(new string('x', 80) + "...", Assert.Single(response!.IgnoredLines));
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public static class SipCatalogEndpoints
 
         sip.MapGet("codes", ListCodes)
             .WithSummary("Every registered SIP response code with its outcome, meaning and remedy");
-        sip.MapGet("codes/{code:int}", GetCode)
+        sip.MapGet("codes/{code}", GetCode)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One response code; an unregistered code in 200-699 gets its class's rules")
             .WithDescription("An unregistered code keeps its own number and takes its class from its first " +
@@ -47,12 +48,24 @@ public static class SipCatalogEndpoints
         return TypedResults.Ok(SipStatusCodes.All.Select(code => Describe(code.Code, language)).ToList());
     }
 
-    /// <param name="code">A response code, 200-699.</param>
-    private static Results<Ok<SipCodeDetails>, ProblemHttpResult> GetCode(int code, HttpRequest request) =>
-        ResponseClass.IsFinalCode(code)
-            ? TypedResults.Ok(Describe(code, Language.Of(request)))
-            : TypedResults.Problem($"{code} is not a final SIP response code (200-699).",
+    /// <param name="code">A response code, three digits 200-699.</param>
+    private static Results<Ok<SipCodeDetails>, ValidationProblem, ProblemHttpResult> GetCode(
+        string code, HttpRequest request)
+    {
+        if (code.Length != 3 || !code.All(char.IsAsciiDigit))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["code"] = ["code must be a three-digit SIP response code, e.g. 486."],
+            });
+        }
+
+        var number = int.Parse(code, System.Globalization.CultureInfo.InvariantCulture);
+        return ResponseClass.IsFinalCode(number)
+            ? TypedResults.Ok(Describe(number, Language.Of(request)))
+            : TypedResults.Problem($"{number} is not a final SIP response code (200-699).",
                 statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    }
 
     private static Ok<List<Q850CauseDetails>> ListCauses(HttpRequest request)
     {
@@ -62,6 +75,7 @@ public static class SipCatalogEndpoints
             Cause = cause.Cause,
             Name = cause.Name,
             Outcome = cause.Outcome,
+            OutcomeLabel = cause.Outcome is { } outcome ? Outcome.Labels[outcome].In(language) : null,
             Meaning = cause.Meaning.In(language),
             Remedy = cause.Remedy.In(language),
         }).ToList());
@@ -166,6 +180,10 @@ public sealed record Q850CauseDetails
     /// <summary>The outcome it decides for a general code; null for causes that say nothing about why.</summary>
     /// <example>unreachable</example>
     public string? Outcome { get; init; }
+
+    /// <summary>The outcome in words; null with the outcome.</summary>
+    /// <example>Unreachable (off, no coverage, not registered)</example>
+    public string? OutcomeLabel { get; init; }
 
     /// <summary>What the network says happened.</summary>
     /// <example>The phone is switched off or out of coverage.</example>

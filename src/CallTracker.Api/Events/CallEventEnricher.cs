@@ -46,6 +46,7 @@ public sealed class CallEventEnricher(PhoneNumberAnalyzer phones)
             call.PhoneCarrier = phone.Carrier;
             call.PhoneExtension = phone.Extension;
             call.PhoneConverted = phone.Converted;
+            call.PhoneProblem = phone.Problem;
         }
     }
 

@@ -343,6 +343,10 @@ public sealed record PhoneDetails
     /// <summary>True when an old 11-digit Vietnamese mobile number was mapped to the 10-digit one it became.</summary>
     /// <example>true</example>
     public required bool Converted { get; init; }
+
+    /// <summary>Why the number could not be read, or what is doubtful about it.</summary>
+    /// <example>The number is not valid in its country's numbering plan.</example>
+    public string? Problem { get; init; }
 }
 
 /// <summary>A page of events, newest first.</summary>

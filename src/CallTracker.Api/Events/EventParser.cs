@@ -104,7 +104,17 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
                         $"lines and {MaxSipHeadLength / 1024} KiB before its body.");
                 }
 
-                sipCode = response!.Code;
+                if (reader.Get("headers") is not null || reader.Get("reasonPhrase") is not null)
+                {
+                    warnings.Add("headers and reasonPhrase were ignored: they are taken from sipMessage.");
+                }
+
+                foreach (var line in response!.IgnoredLines)
+                {
+                    warnings.Add($"sipMessage has a line that is not a header, ignored: '{line}'.");
+                }
+
+                sipCode = response.Code;
                 reasonPhrase = response.ReasonPhrase;
                 headers = response.Headers;
                 sipMessage = response.Head;

@@ -237,12 +237,13 @@ public static class EventsEndpoints
     /// <param name="class">Response class: 2xx (answered), 3xx, 4xx, 5xx, 6xx or none.</param>
     /// <param name="code">A SIP response code, a number 200-699.</param>
     /// <param name="agent">The agent's id, exactly as posted.</param>
+    /// <param name="outcome">An outcome: busy, no_answer, unreachable, ... (see /api/v1/sip/outcomes).</param>
     /// <param name="limit">Events per page, a number 1-500; 50 by default.</param>
     /// <param name="cursor">The nextCursor of the previous page.</param>
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> ListAsync(
         HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
         string? from = null, string? to = null, string? @class = null, string? code = null, string? agent = null,
-        string? limit = null, string? cursor = null)
+        string? outcome = null, string? limit = null, string? cursor = null)
     {
         var errors = new Errors();
         var request = http.Request;
@@ -250,6 +251,11 @@ public static class EventsEndpoints
         var responseClass = QueryParameters.Text(request, "class", @class, errors);
         var sipCode = QueryParameters.WholeNumber(request, "code", code, errors);
         var agentId = QueryParameters.Text(request, "agent", agent, errors);
+        var outcomeName = QueryParameters.Text(request, "outcome", outcome, errors);
+        if (outcomeName is not null && !Outcome.All.Contains(outcomeName))
+        {
+            errors.Add("outcome", $"outcome must be one of {string.Join(", ", Outcome.All)}.");
+        }
         var pageSize = QueryParameters.WholeNumber(request, "limit", limit, errors) ?? 50;
 
         if (responseClass is not null && !ResponseClass.All.Contains(responseClass))
@@ -273,7 +279,7 @@ public static class EventsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var filter = new EventFilter(user.ProjectId(), start, end, responseClass, sipCode, agentId);
+        var filter = new EventFilter(user.ProjectId(), start, end, responseClass, sipCode, agentId, outcomeName);
         var page = await queries.ListAsync(filter, after, pageSize + 1, cancellationToken);
 
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
@@ -306,8 +312,10 @@ public static class EventsEndpoints
     private static EventDetails ToDetails(CallEvent call, string language)
     {
         var stored = CallEventEnricher.ReadHeaders(call.Headers);
+        // Keyed by long name, so that "i" and "call-id" are found as Call-ID; values in wire order.
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var group in stored.GroupBy(header => header.Name, StringComparer.OrdinalIgnoreCase))
+        var byName = stored.GroupBy(header => SipHeaders.LongName(header.Name), StringComparer.OrdinalIgnoreCase);
+        foreach (var group in byName)
         {
             headers[group.Key] = group.Select(header => header.Value).ToList();
         }
@@ -352,6 +360,7 @@ public static class EventsEndpoints
                 Carrier = call.PhoneCarrier,
                 Extension = call.PhoneExtension,
                 Converted = call.PhoneConverted,
+                Problem = call.PhoneProblem,
             },
             Agent = call.Agent,
             CallId = call.CallId,

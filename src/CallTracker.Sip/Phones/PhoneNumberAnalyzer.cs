@@ -13,7 +13,7 @@ namespace CallTracker.Sip.Phones;
 /// served by another one, and the outgoing trunk is a different thing.</param>
 /// <param name="Extension">An extension dialled after the number, kept apart from it.</param>
 /// <param name="Converted">True when an old Vietnamese 11-digit mobile number was mapped to its 10-digit form.</param>
-/// <param name="Problem">Why the number could not be read, when it could not.</param>
+/// <param name="Problem">Why the number could not be read, or what is doubtful about it.</param>
 public sealed record PhoneInfo(
     string? E164, string? Region, string? Type, bool Valid, string? Carrier, string? Extension, bool Converted,
     string? Problem);
@@ -55,7 +55,9 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
 
     public PhoneInfo Analyze(string dialled)
     {
-        var (number, extension) = SplitExtension(dialled.Trim());
+        // Composed form first: "máy lẻ" typed on some keyboards arrives decomposed and would not match.
+        var text = StripUri(dialled.Normalize(System.Text.NormalizationForm.FormC).Trim());
+        var (number, extension) = SplitExtension(text);
 
         // libphonenumber turns letters into keypad digits (1-800-FLOWERS): a CRM field with letters
         // is a typo or a name far more often than a vanity number, so it is not guessed at.
@@ -77,6 +79,8 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
 
         var valid = Numbers.IsValidNumber(parsed);
         var carrier = Carriers.GetNameForNumber(parsed, Locale.English);
+        var problem = AmbiguityOf(number, converted)
+            ?? (valid ? null : "The number is not valid in its country's numbering plan.");
         return new PhoneInfo(
             Numbers.Format(parsed, PhoneNumberFormat.E164),
             Numbers.GetRegionCodeForNumber(parsed),
@@ -85,7 +89,31 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
             string.IsNullOrEmpty(carrier) ? null : carrier,
             extension ?? NullIfEmpty(parsed.Extension),
             converted is not null,
-            valid ? null : "The number is not valid in its country's numbering plan.");
+            problem);
+    }
+
+    /// <summary>
+    /// Ho Chi Minh City's landlines were 08 xxxx xxxx before 2017 (now 028) and Hanoi's 04 xxxx xxxx
+    /// (now 024). The same ten digits are a mobile number today, so such a number is read as dialled
+    /// and flagged as doubtful rather than silently taken for a mobile or "corrected".
+    /// </summary>
+    private string? AmbiguityOf(string number, string? converted)
+    {
+        var digits = new string(number.Where(char.IsAsciiDigit).ToArray());
+        var oldLandline = converted is null && defaultRegion == "VN" && digits.Length == 10
+            && (number.TrimStart().StartsWith("(08)", StringComparison.Ordinal)
+                || number.TrimStart().StartsWith("(04)", StringComparison.Ordinal)
+                || OldCityLandline().IsMatch(number.Trim()));
+        return oldLandline
+            ? "Written like a pre-2017 Ho Chi Minh City (08) or Hanoi (04) landline, now 028 or 024: check it."
+            : null;
+    }
+
+    /// <summary>tel: and sip: addresses (RFC 3966, RFC 3261) carry the number in their user part.</summary>
+    private static string StripUri(string text)
+    {
+        var match = UriNumber().Match(text);
+        return match.Success ? match.Groups["number"].Value + match.Groups["extension"].Value : text;
     }
 
     /// <summary>
@@ -96,7 +124,20 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
     private string? ConvertLegacyVietnamMobile(string number)
     {
         var digits = new string(number.Where(char.IsAsciiDigit).ToArray());
-        var international = number.TrimStart().StartsWith('+') || digits.Length == 12;
+        var international = number.TrimStart().StartsWith('+') || digits.Length == 12
+            || digits.StartsWith("0084", StringComparison.Ordinal);
+
+        // International forms seen in CRM data: 0084 for +, and a national 0 kept after the 84
+        // ("+84 (0) 162 ...", "+84 0162 ...").
+        if (digits.StartsWith("0084", StringComparison.Ordinal))
+        {
+            digits = digits[2..];
+        }
+
+        if (international && digits.StartsWith("840", StringComparison.Ordinal))
+        {
+            digits = "84" + digits[3..];
+        }
 
         var national = (international, digits.Length) switch
         {
@@ -127,7 +168,16 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
     /// Extension spellings seen in CRM data: "ext. 12", "ext 12", "extension 12", "x12", "#12",
     /// RFC 3966's ";ext=12", and Vietnamese "máy lẻ 12" / "nhánh 12".
     /// </summary>
-    [GeneratedRegex(@"\s*(?:;\s*ext\s*=|,|#|(?:ext\.?|extension|x|máy\s+lẻ|nhánh)\s*[.:]?)\s*(?<digits>\d{1,10})\s*$",
+    [GeneratedRegex(
+        @"\s*(?:;\s*ext\s*=|,|#|(?:ext\.?|extension|x|máy\s+lẻ|ml|nhánh)\s*[.:]?)\s*(?<digits>\d{1,10})\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ExtensionSuffix();
+
+    [GeneratedRegex(
+        @"^(?:tel|sips?):(?<number>[^@;]+)(?:@[^;]*)?(?:;(?!ext=)[^;]*)*(?<extension>;ext=\d+)?(?:;[^;]*)*$",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex UriNumber();
+
+    [GeneratedRegex(@"^0[48][\s.-]\d{4}[\s.-]?\d{4}$")]
+    private static partial Regex OldCityLandline();
 }

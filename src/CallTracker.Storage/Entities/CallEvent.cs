@@ -80,6 +80,9 @@ public sealed class CallEvent
     /// <summary>True when an old 11-digit Vietnamese mobile number was stored as the 10-digit one it became.</summary>
     public bool PhoneConverted { get; set; }
 
+    /// <summary>Why the number could not be read, or what is doubtful about it (an old city landline).</summary>
+    public string? PhoneProblem { get; set; }
+
     public string? Agent { get; set; }
 
     public string? CallId { get; set; }

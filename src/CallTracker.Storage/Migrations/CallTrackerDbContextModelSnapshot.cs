@@ -146,6 +146,10 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("phone_number");
 
+                    b.Property<string>("PhoneProblem")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_problem");
+
                     b.Property<string>("PhoneRegion")
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)")
