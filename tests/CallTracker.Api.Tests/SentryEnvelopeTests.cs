@@ -51,9 +51,11 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
 
         var response = await PostAsync(project, bytes, encoding: header);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+        var report = await project.Read.GetJsonAsync("/api/v1/reports/classes");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(486, stored["sipCode"]!.GetValue<int>());
+        Assert.Equal(1, report["classes"]![1]!["count"]!.GetValue<long>());
     }
 
     [Fact]
