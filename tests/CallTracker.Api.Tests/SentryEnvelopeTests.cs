@@ -316,12 +316,9 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await project.Read.GetAsync($"/api/v1/error-events/{id}")).StatusCode);
     }
 
-    /// <summary>
-    /// Bugsink once answered 500 here. The envelope header's bytes are not used, so the event is kept;
-    /// invalid bytes inside an event are a 400 naming the problem.
-    /// </summary>
+    /// <summary>Bugsink once answered 500 here: invalid UTF-8 anywhere is a 400 naming the problem.</summary>
     [Fact]
-    public async Task InvalidUtf8_NeverGivesA500()
+    public async Task InvalidUtf8_IsA400NotA500()
     {
         var project = await fixture.CreateProjectAsync();
         byte[] inHeader =
@@ -334,11 +331,118 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
             .. "{}\n{\"type\":\"event\"}\n{\"message\":\"x"u8.ToArray(), 0xff, 0xfe, .. "\"}\n"u8.ToArray(),
         ];
 
+        byte[] inItemHeader = [.. "{}\n{\"type\":\"ev"u8.ToArray(), 0xff, .. "ent\"}\n{}\n"u8.ToArray()];
+
         var header = await PostAsync(project, inHeader);
         var payload = await PostAsync(project, inEvent);
+        var itemHeader = await PostAsync(project, inItemHeader);
 
-        Assert.Equal(HttpStatusCode.OK, header.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, header.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, payload.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, itemHeader.StatusCode);
+    }
+
+    [Fact]
+    public async Task NulCharacters_AreRemovedFromErrorEventsAsFromFailedCalls()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        var envelope = $"{{}}\n{{\"type\":\"event\"}}\n{{\"event_id\":\"{eventId:N}\",\"message\":\"a\\u0000b\","
+            + "\"release\":\"r\\u0000\",\"tags\":{\"k\\u0000\":\"v\\u0000\"},"
+            + "\"exception\":{\"values\":[{\"type\":\"T\\u0000\",\"value\":\"x\\u0000\"}]}}\n";
+
+        var response = await PostAsync(project, envelope);
+        var stored = await project.Read.GetJsonAsync($"/api/v1/error-events/{eventId:N}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ab", (string)stored["message"]!);
+        Assert.Equal("v", (string)stored["tags"]!["k"]!);
+        Assert.Equal("T", (string)stored["exceptionType"]!);
+    }
+
+    [Theory]
+    [InlineData("{\"message\":\"bad \\ud800 here\"}")]
+    [InlineData("{\"message\":\"ok\",\"extra\":{\"a\":\"\\udc00\"}}")]
+    [InlineData("{\"tags\":{\"sip.code\":\"486\",\"agent\":\"\\ud800\"}}")]
+    [InlineData("{\"message\":\"dup1\",\"message\":\"dup2\"}")]
+    public async Task LoneSurrogatesAndDuplicateKeys_AreA400NotA500(string payload)
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await PostAsync(project, $"{{}}\n{{\"type\":\"event\"}}\n{payload}\n");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("\"0001-01-01T00:00:00Z\"", "\"9000-01-01T00:00:00Z\"")]
+    [InlineData("\"9999-12-31T00:00:00Z\"", "\"0003-01-01T00:00:00Z\"")]
+    [InlineData("1", "253402300000")]
+    [InlineData("12345", "\"12/01/2026\"")]
+    public async Task ExtremeOrOddSentAtAndTimestamps_AreStoredAtTheTimeReceived(string sentAt, string timestamp)
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        var envelope = $"{{\"event_id\":\"{eventId:N}\",\"sent_at\":{sentAt}}}\n{{\"type\":\"event\"}}\n"
+            + Event(eventId, "\"tags\":{\"sip.code\":\"486\"}", timestamp) + "\n";
+
+        var response = await PostAsync(project, envelope);
+        var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((string)stored["receivedAt"]!, (string)stored["occurredAt"]!);
+    }
+
+    [Fact]
+    public async Task ACorruptBrotliStream_Is400()
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        byte[] garbage = [.. "GARBAGE-NOT-BROTLI-"u8.ToArray(), 0xff, 0xff, 0xff, 0xff, 0x00, 0x01];
+
+        var response = await PostAsync(project, garbage, encoding: "br");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ALimitBrokenAfterTheEvent_StoresNothing()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            var item = $"{{}}\n{{\"type\":\"event\"}}\n{Event(eventId, "\"logger\":\"crm\"")}\n";
+            gzip.Write(Encoding.UTF8.GetBytes(item));
+            gzip.Write("{\"type\":\"attachment\"}\n"u8);
+            var spaces = new byte[1024 * 1024];
+            Array.Fill(spaces, (byte)' ');
+            for (var megabyte = 0; megabyte < 110; megabyte++)
+            {
+                gzip.Write(spaces);
+            }
+        }
+
+        var response = await PostAsync(project, compressed.ToArray(), encoding: "gzip");
+        var stored = await project.Read.GetAsync($"/api/v1/error-events/{eventId:N}");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoEventsInOneEnvelope_IsA400()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var envelope = $"{{}}\n{{\"type\":\"event\"}}\n{Event(Guid.NewGuid(), "\"logger\":\"crm\"")}\n"
+            + $"{{\"type\":\"event\"}}\n{Event(Guid.NewGuid(), "\"logger\":\"crm\"")}\n";
+
+        var response = await PostAsync(project, envelope);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most one event", (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -168,6 +168,7 @@ public static class DatabaseStartup
         if (generatedKey)
         {
             Console.WriteLine($"   Ingest key (X-CallTracker-Key): {key}");
+            Console.WriteLine($"   Sentry DSN: http://{key}@<this host:port>/{project.Id}");
         }
 
         if (generatedToken)

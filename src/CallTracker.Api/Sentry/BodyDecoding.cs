@@ -34,8 +34,18 @@ public sealed class LimitedStream(Stream inner, long limit, string what) : Strea
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(
-        Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+        Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, cancellationToken));
+        }
+        catch (InvalidOperationException exception) when (inner is BrotliStream)
+        {
+            // BrotliStream reports corrupt data as InvalidOperationException, unlike the zlib decoders.
+            throw new InvalidDataException("The brotli stream is corrupt.", exception);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

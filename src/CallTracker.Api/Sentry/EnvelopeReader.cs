@@ -82,6 +82,11 @@ public sealed class EnvelopeReader(Stream stream, int maxLineBytes)
 
     private static JsonDocument Parse(byte[] line, string what)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+        {
+            throw new InvalidDataException($"The {what} is not valid UTF-8.");
+        }
+
         try
         {
             return JsonDocument.Parse(line);

@@ -1,16 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using CallTracker.Api.Events;
-using CallTracker.Api.Hosting;
-using CallTracker.Api.Security;
-using CallTracker.Storage;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using static CallTracker.Api.Http.Problems;
-
 namespace CallTracker.Api.Sentry;
 
 /// <summary>
@@ -26,11 +13,24 @@ public static partial class SentryEndpoints
         var sentry = app.MapGroup("/api/{projectId:int}").WithTags("Sentry compatibility").RequireCors(CorsPolicy);
 
         // SDKs post with a trailing slash; routing matches the path without it too.
-        sentry.MapPost("envelope/", EnvelopeAsync).ExcludeFromDescription();
-        sentry.MapPost("store/", StoreAsync).ExcludeFromDescription();
+        sentry.MapPost("envelope/", EnvelopeAsync)
+            .Describe("Sentry envelope ingestion, for Sentry SDKs (set their DSN to CallTracker)",
+                "The body is a Sentry envelope, read as a stream; the key comes from X-Sentry-Auth, the " +
+                "sentry_key query parameter or the envelope's dsn. Events with SIP data become failed calls.");
+        sentry.MapPost("store/", StoreAsync)
+            .Describe("Sentry's legacy store endpoint: one event as JSON",
+                "The key comes from X-Sentry-Auth or the sentry_key query parameter.");
 
         return app;
     }
+
+    private static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string summary, string description) =>
+        route.WithSummary(summary).WithDescription(description)
+            .Produces<SentryAnswer>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> EnvelopeAsync(
         int projectId, HttpContext http, SentryIngestor ingestor, CancellationToken cancellationToken) =>
@@ -41,270 +41,10 @@ public static partial class SentryEndpoints
         await ingestor.HandleAsync(http, projectId, isEnvelope: false, cancellationToken);
 }
 
-/// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
-public sealed partial class SentryIngestor(
-    CallTrackerDbContext db, EventParser parser, EventWriter writer, IOptions<CallTrackerOptions> options,
-    TimeProvider clock, ILogger<SentryIngestor> logger)
+/// <summary>What a Sentry SDK is told: the id of the event it sent.</summary>
+public sealed record SentryAnswer
 {
-    private static readonly HashSet<string> EventItems = ["event"];
-
-    /// <summary>Relay corrects a client clock that is an hour or more off; smaller drifts are left alone.</summary>
-    private static readonly TimeSpan ClockDriftToCorrect = TimeSpan.FromMinutes(55);
-
-    public async Task<IResult> HandleAsync(
-        HttpContext http, int projectId, bool isEnvelope, CancellationToken cancellationToken)
-    {
-        var limits = options.Value.Sentry;
-        var receivedAt = clock.GetUtcNow();
-
-        // Our own limits apply while reading (413 with CORS headers), not Kestrel's default, which would
-        // answer a larger but valid envelope with a bare 413 before we could read it.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = null;
-        }
-
-        if (http.Request.ContentLength > limits.MaxEnvelopeBytes)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
-                $"The body may be at most {limits.MaxEnvelopeBytes} bytes.");
-        }
-
-        if (!IsAllowedOrigin(http.Request, options.Value.Cors.AllowedOrigins))
-        {
-            return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
-                "Pages on this origin may not send events; add it to CallTracker:Cors:AllowedOrigins.");
-        }
-
-        try
-        {
-            await using var body = await BodyDecoding.DecodeAsync(
-                http.Request, limits.MaxEnvelopeBytes, limits.MaxDecompressedEnvelopeBytes, cancellationToken);
-            return isEnvelope
-                ? await EnvelopeAsync(http, projectId, body, receivedAt, cancellationToken)
-                : await StoreAsync(http, projectId, body, receivedAt, cancellationToken);
-        }
-        catch (UnsupportedEncodingException exception)
-        {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported encoding", exception.Message);
-        }
-        catch (PayloadTooLargeException exception)
-        {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large", exception.Message);
-        }
-        catch (InvalidDataException exception)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Bad request",
-                $"The body could not be read: {exception.Message}");
-        }
-    }
-
-    private async Task<IResult> EnvelopeAsync(
-        HttpContext http, int projectId, Stream body, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        var limits = options.Value.Sentry;
-        var reader = new EnvelopeReader(body, limits.MaxEventBytes);
-        using var header = await reader.ReadHeaderAsync(cancellationToken);
-        if (header is null || header.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The envelope is empty or has no header.");
-        }
-
-        var envelope = header.RootElement;
-        var key = SentryAuth.KeyFromRequest(http.Request);
-        if (key is null && SentryAuth.ParseDsn(Text(envelope, "dsn")) is { } dsn && dsn.ProjectId == projectId)
-        {
-            key = dsn.Key;
-        }
-
-        if (!await IsProjectKeyAsync(projectId, key, cancellationToken))
-        {
-            return Forbidden();
-        }
-
-        var headerEventId = ParseEventId(Text(envelope, "event_id"));
-        var sentAt = ParseTimestamp(envelope, "sent_at");
-        Guid? answered = headerEventId;
-
-        while (await reader.ReadItemAsync(EventItems, limits.MaxEventBytes, cancellationToken) is { } item)
-        {
-            if (item.Payload is null)
-            {
-                continue;
-            }
-
-            using var payload = ParsePayload(item.Payload);
-            if (payload is null)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Bad request", "An event item is not a JSON object.");
-            }
-
-            // The envelope header's event_id wins over the payload's (Sentry's envelope rules).
-            var eventId = headerEventId ?? ParseEventId(Text(payload.RootElement, "event_id")) ?? Guid.NewGuid();
-            await StoreEventAsync(projectId, payload.RootElement, eventId, sentAt, receivedAt, cancellationToken);
-            answered = eventId;
-        }
-
-        return Answer(answered);
-    }
-
-    private async Task<IResult> StoreAsync(
-        HttpContext http, int projectId, Stream body, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        if (!await IsProjectKeyAsync(projectId, SentryAuth.KeyFromRequest(http.Request), cancellationToken))
-        {
-            return Forbidden();
-        }
-
-        using var buffer = new MemoryStream();
-        var limited = new LimitedStream(body, options.Value.Sentry.MaxEventBytes, "event");
-        await limited.CopyToAsync(buffer, cancellationToken);
-        using var payload = ParsePayload(buffer.ToArray());
-        if (payload is null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Bad request", "The body is not a JSON event object.");
-        }
-
-        // A missing event_id is generated, as the protocol says (Bugsink answered 500 here once).
-        var eventId = ParseEventId(Text(payload.RootElement, "event_id")) ?? Guid.NewGuid();
-        await StoreEventAsync(projectId, payload.RootElement, eventId, null, receivedAt, cancellationToken);
-        return Answer(eventId);
-    }
-
-    private async Task StoreEventAsync(
-        int projectId, JsonElement sentry, Guid eventId, DateTimeOffset? sentAt, DateTimeOffset receivedAt,
-        CancellationToken cancellationToken)
-    {
-        var occurredAt = OccurredAt(sentry, sentAt, receivedAt);
-        var mapped = SentryEventMapper.Map(sentry, eventId, occurredAt, receivedAt, projectId);
-
-        if (mapped.FailedCall is { } failedCall)
-        {
-            using var native = JsonDocument.Parse(failedCall.ToJsonString());
-            var errors = new Errors();
-            if (parser.Parse(native.RootElement, "", projectId, receivedAt, errors) is { } parsed)
-            {
-                var stored = await writer.InsertAsync([parsed.Event], cancellationToken);
-                logger.LogInformation("Stored {Stored} failed-call event from a Sentry SDK for project {ProjectId}",
-                    stored.Count, projectId);
-                return;
-            }
-
-            // Nothing an SDK sends is lost: SIP data that does not validate is kept as an error event.
-            logger.LogWarning(
-                "A Sentry event's SIP data did not validate ({Problems} problems); kept as an error event",
-                errors.Count);
-        }
-
-        var error = mapped.Error ?? SentryEventMapper.ToError(sentry, eventId, occurredAt, receivedAt, projectId);
-        error.OccurredAt = Plausible(error.OccurredAt, receivedAt);
-        error.Payload = CleanJson(error.Payload);
-        await writer.InsertErrorAsync(error, cancellationToken);
-    }
-
-    /// <summary>
-    /// The event's own time, corrected by the envelope's <c>sent_at</c> when the client's clock is an hour
-    /// or more off; the time received when there is none. A bad <c>sent_at</c> is simply not used.
-    /// </summary>
-    private static DateTimeOffset OccurredAt(JsonElement sentry, DateTimeOffset? sentAt, DateTimeOffset receivedAt)
-    {
-        var timestamp = ParseTimestamp(sentry, "timestamp") ?? receivedAt;
-        if (sentAt is { } sent && (receivedAt - sent).Duration() >= ClockDriftToCorrect)
-        {
-            timestamp += receivedAt - sent;
-        }
-
-        return timestamp;
-    }
-
-    private DateTimeOffset Plausible(DateTimeOffset occurredAt, DateTimeOffset receivedAt)
-    {
-        var ingestion = options.Value.Ingestion;
-        return occurredAt > receivedAt + ingestion.MaxFutureSkew || occurredAt < receivedAt - ingestion.MaxAge
-            ? receivedAt
-            : occurredAt;
-    }
-
-    /// <summary>RFC 3339 with any number of fraction digits and Z or an offset, or Unix seconds.</summary>
-    public static DateTimeOffset? ParseTimestamp(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds)
-            && seconds is > 0 and < 253_402_300_799)
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        // .NET reads at most seven fraction digits; Sentry SDKs send up to nine.
-        var text = LongFraction().Replace(value.GetString()!, match => match.Groups[1].Value);
-        var styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out var parsed) ? parsed : null;
-    }
-
-    private async Task<bool> IsProjectKeyAsync(int projectId, string? key, CancellationToken cancellationToken) =>
-        Secrets.IsValidIngestKey(key) && await db.IngestKeys.AsNoTracking().AnyAsync(
-            ingestKey => ingestKey.ProjectId == projectId && ingestKey.Key == key && ingestKey.RevokedAt == null,
-            cancellationToken);
-
-    private static JsonDocument? ParsePayload(byte[] payload)
-    {
-        // System.Text.Json checks UTF-8 only when a string is read, which would be too late.
-        if (!System.Text.Unicode.Utf8.IsValid(payload))
-        {
-            throw new InvalidDataException("an event is not valid UTF-8.");
-        }
-
-        try
-        {
-            var document = JsonDocument.Parse(payload);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document;
-            }
-
-            document.Dispose();
-            return null;
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"an event is not valid JSON: {exception.Message}", exception);
-        }
-    }
-
-    private static Guid? ParseEventId(string? text) =>
-        Guid.TryParse(text, out var id) && id != Guid.Empty ? id : null;
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static string CleanJson(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return new FieldReader(document.RootElement, "", new Errors()).CleanJson(document.RootElement);
-    }
-
-    private static bool IsAllowedOrigin(HttpRequest request, string[] allowed) =>
-        allowed.Length == 0 || request.Headers.Origin is not [{ } origin]
-        || allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
-
-    private static Ok<object> Answer(Guid? eventId) =>
-        TypedResults.Ok(eventId is { } id ? new { id = id.ToString("N") } : (object)new { });
-
-    private static ProblemHttpResult Forbidden() =>
-        Problem(StatusCodes.Status403Forbidden, "Forbidden",
-            "The DSN's key is missing, wrong or not this project's: check the key and project id in the DSN.");
-
-    [GeneratedRegex(@"(\.\d{7})\d+")]
-    private static partial Regex LongFraction();
+    /// <summary>The event id, 32 hex digits.</summary>
+    /// <example>9ec79c33ec9942ab8353589fcb2e04dc</example>
+    public string? Id { get; init; }
 }
