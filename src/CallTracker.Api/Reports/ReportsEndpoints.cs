@@ -39,26 +39,20 @@ public static class ReportsEndpoints
         return app;
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, a date (midnight UTC) or Unix epoch
-    /// milliseconds. Default: 24 hours before to.</param>
+    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, a date, or epoch ms. Default: 24 h before to.</param>
     /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
     /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<ClassReport>, ValidationProblem>> ClassesAsync(
         HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
         CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
     {
-        var errors = new Errors();
-        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
-        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
-        if (range is null || errors.Count > 0)
+        var (scope, problem) = await ReadScopeAsync(http, user, queries, clock, from, to, agent, cancellationToken);
+        if (scope is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return problem!;
         }
 
-        var counts = await queries.CountFailuresByCodeAsync(
-            user.ProjectId(), range!.From, range.To, agentId, cancellationToken);
-        var language = Language.Of(http.Request);
-        Language.VaryByLanguage(http.Response);
+        var (range, agentId, counts, language) = scope;
 
         var total = counts.Sum(count => count.Count);
         var classes = ResponseClass.Failures.Select(responseClass =>
@@ -112,25 +106,20 @@ public static class ReportsEndpoints
         });
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with an offset or Z, or a date. Default: 24 h before to.</param>
+    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, a date, or epoch ms. Default: 24 h before to.</param>
     /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
     /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<OutcomeReport>, ValidationProblem>> OutcomesAsync(
         HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
         CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
     {
-        var errors = new Errors();
-        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
-        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
-        if (range is null || errors.Count > 0)
+        var (scope, problem) = await ReadScopeAsync(http, user, queries, clock, from, to, agent, cancellationToken);
+        if (scope is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return problem!;
         }
 
-        var counts = await queries.CountFailuresByCodeAsync(
-            user.ProjectId(), range!.From, range.To, agentId, cancellationToken);
-        var language = Language.Of(http.Request);
-        Language.VaryByLanguage(http.Response);
+        var (range, agentId, counts, language) = scope;
         var total = counts.Sum(count => count.Count);
 
         return TypedResults.Ok(new OutcomeReport
@@ -166,6 +155,27 @@ public static class ReportsEndpoints
             })
             .Where(share => includeZeroes || share.Count > 0)
             .ToList();
+
+    /// <summary>What both reports read first: the range and agent asked for, the counts, the language.</summary>
+    private sealed record ReportScope(TimeRange Range, string? Agent, List<CodeCount> Counts, string Language);
+
+    private static async Task<(ReportScope? Scope, ValidationProblem? Problem)> ReadScopeAsync(
+        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock, string? from, string? to,
+        string? agent, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
+        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
+        if (range is null || errors.Count > 0)
+        {
+            return (null, TypedResults.ValidationProblem(errors.ToDictionary()));
+        }
+
+        var counts = await queries.CountFailuresByCodeAsync(
+            user.ProjectId(), range.From, range.To, agentId, cancellationToken);
+        Language.VaryByLanguage(http.Response);
+        return (new ReportScope(range, agentId, counts, Language.Of(http.Request)), null);
+    }
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
