@@ -231,7 +231,7 @@ public static class EventsEndpoints
         }
     }
 
-    /// <param name="from">Events that ended at or after this instant: ISO 8601 with offset or Z, a date, or epoch ms.</param>
+    /// <param name="from">Events that ended at or after: ISO 8601 with offset or Z, a date or epoch ms.</param>
     /// <param name="to">Events that ended before this instant, same forms.</param>
     /// <param name="class">Response class: 2xx (answered), 3xx, 4xx, 5xx, 6xx or none.</param>
     /// <param name="code">A SIP response code, a number 200-699.</param>

@@ -39,7 +39,7 @@ public static class ReportsEndpoints
         return app;
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, a date, or epoch ms. Default: 24 h before to.</param>
+    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, date or epoch ms; default 24 h ago.</param>
     /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
     /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<ClassReport>, ValidationProblem>> ClassesAsync(
@@ -106,7 +106,7 @@ public static class ReportsEndpoints
         });
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, a date, or epoch ms. Default: 24 h before to.</param>
+    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, date or epoch ms; default 24 h ago.</param>
     /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
     /// <param name="agent">Only this agent's calls, by the id posted.</param>
     private static async Task<Results<Ok<OutcomeReport>, ValidationProblem>> OutcomesAsync(
