@@ -9,6 +9,7 @@ using CallTracker.Api.Reports;
 using CallTracker.Api.Security;
 using CallTracker.Api.Sentry;
 using CallTracker.Storage;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
@@ -69,7 +70,7 @@ try
             // rather than answer a preflight with a 400 that hides the real problem.
             policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
-            _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
+            AllowOrigins(policy, origins);
         });
 
         // Browser SDKs send their own headers (x-sentry-auth, sentry-trace, baggage, ...) and must read
@@ -79,7 +80,7 @@ try
             policy.AllowAnyHeader().WithMethods("POST")
                 .WithExposedHeaders("Retry-After", "X-Sentry-Rate-Limits")
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
-            _ = origins.Length == 0 ? policy.AllowAnyOrigin() : policy.WithOrigins(origins);
+            AllowOrigins(policy, origins);
         });
 
         // The SIP catalogue is public reference data that any CRM page may read.
@@ -134,4 +135,21 @@ finally
 }
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
-public partial class Program;
+public partial class Program
+{
+    /// <summary>
+    /// Any origin, or the configured ones. A predicate rather than a fixed list makes the CORS middleware
+    /// send Vary: Origin, so that a cache never gives one origin's answer to another.
+    /// </summary>
+    private static void AllowOrigins(CorsPolicyBuilder policy, string[] origins)
+    {
+        if (origins.Length == 0)
+        {
+            policy.AllowAnyOrigin();
+            return;
+        }
+
+        var allowed = origins.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        policy.SetIsOriginAllowed(allowed.Contains);
+    }
+}

@@ -58,6 +58,43 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(1, report["classes"]![1]!["count"]!.GetValue<long>());
     }
 
+    [Theory]
+    [InlineData("gzip, gzip")]
+    [InlineData("identity, br")]
+    public async Task StackedEncodings_AreUndoneInReverseOrder(string header)
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        var bytes = Encoding.UTF8.GetBytes(BrowserEnvelope(eventId, project));
+        foreach (var encoding in header.Split(", ").Where(encoding => encoding != "identity"))
+        {
+            bytes = Compress(bytes, encoding).Bytes;
+        }
+
+        var content = new ByteArrayContent(bytes);
+        content.Headers.TryAddWithoutValidation("Content-Encoding", header);
+        var response = await fixture.Factory.CreateClient()
+            .PostAsync($"/api/{project.Id}/envelope/?sentry_key={project.IngestKey}", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await project.Read.GetAsync($"/api/v1/events/{eventId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnswersToAnAllowedOrigin_VaryByOrigin()
+    {
+        var project = await fixture.CreateProjectAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/{project.Id}/envelope/?{BrowserQuery}")
+        {
+            Content = new StringContent("{}\n", Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Add("Origin", "https://crm.example.test");
+
+        var response = await fixture.Factory.CreateClient().SendAsync(request);
+
+        Assert.Contains("Origin", response.Headers.Vary);
+    }
+
     [Fact]
     public async Task ACorruptStream_Is400_AndAnUnknownEncodingIs415()
     {

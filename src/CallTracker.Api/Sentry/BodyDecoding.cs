@@ -85,18 +85,33 @@ public static class BodyDecoding
         HttpRequest request, long maxWireBytes, long maxDecodedBytes, CancellationToken cancellationToken)
     {
         var wire = new LimitedStream(request.Body, maxWireBytes, "compressed body");
-        var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
-
-        Stream decoded = encoding switch
+        // Encodings are listed in the order they were applied (RFC 9110 section 8.4), so they are undone
+        // from the last one back; a proxy may have added one of its own. Each stage has the output limit.
+        var encodings = request.Headers.ContentEncoding.ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(encoding => encoding.ToLowerInvariant())
+            .Where(encoding => encoding != "identity")
+            .Reverse()
+            .ToList();
+        if (encodings.Count > 2)
         {
-            "" or "identity" => wire,
-            "gzip" or "x-gzip" => new GZipStream(wire, CompressionMode.Decompress),
-            "br" => new BrotliStream(wire, CompressionMode.Decompress),
-            "deflate" => await DeflateAsync(wire, cancellationToken),
-            _ => throw new UnsupportedEncodingException(encoding),
-        };
+            throw new UnsupportedEncodingException(string.Join(", ", encodings));
+        }
 
-        return new LimitedStream(decoded, maxDecodedBytes, "decompressed body");
+        Stream decoded = wire;
+        foreach (var encoding in encodings)
+        {
+            Stream stage = encoding switch
+            {
+                "gzip" or "x-gzip" => new GZipStream(decoded, CompressionMode.Decompress),
+                "br" => new BrotliStream(decoded, CompressionMode.Decompress),
+                "deflate" => await DeflateAsync(decoded, cancellationToken),
+                _ => throw new UnsupportedEncodingException(encoding),
+            };
+            decoded = new LimitedStream(stage, maxDecodedBytes, "decompressed body");
+        }
+
+        return encodings.Count == 0 ? new LimitedStream(wire, maxDecodedBytes, "decompressed body") : decoded;
     }
 
     /// <summary>
