@@ -15,6 +15,8 @@ public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> 
 
     public DbSet<ErrorEvent> ErrorEvents => Set<ErrorEvent>();
 
+    public DbSet<Issue> Issues => Set<Issue>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);

@@ -10,25 +10,71 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     // Raw Npgsql, not EF: EF has no INSERT ... ON CONFLICT DO NOTHING, and catching unique
     // violations per row would turn every retried batch into an error path. unnest() keeps the
     // parameter count fixed (one array per column) whatever the batch size.
+    //
+    // One statement stores the events and keeps their issues: only the rows actually inserted (not
+    // duplicates) are counted, and ON CONFLICT DO UPDATE serialises concurrent requests on one issue's
+    // row, so there are no lost updates and never two issues for one fingerprint. A new event reopens a
+    // resolved issue and marks a regression unless the issue is customer behaviour.
     private const string InsertSql = """
-        INSERT INTO call_events (
-            project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
-            response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
-            headers, sip_message, phone_number, agent, call_id, direction, trunk, ringing,
-            post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
-            outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
-            phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
-            phone_problem)
-        SELECT * FROM unnest(
-            $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
-            $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::text[],
-            $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::boolean[],
-            $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[],
-            $26::text[], $27::text[], $28::integer[], $29::jsonb[], $30::jsonb[], $31::integer[],
-            $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::boolean[],
-            $39::text[])
-        ON CONFLICT (project_id, event_id) DO NOTHING
-        RETURNING event_id
+        WITH input AS (
+            SELECT * FROM unnest(
+                $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
+                $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[], $12::text[],
+                $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
+                $20::boolean[], $21::integer[], $22::integer[], $23::jsonb[], $24::jsonb[], $25::boolean[],
+                $26::text[], $27::text[], $28::integer[], $29::jsonb[], $30::jsonb[], $31::integer[],
+                $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::boolean[],
+                $39::text[], $40::text[], $41::text[], $42::boolean[])
+            AS event(
+                project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
+                response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
+                headers, sip_message, phone_number, agent, call_id, direction, trunk,
+                ringing, post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
+                outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
+                phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
+                phone_problem, fingerprint, issue_title, customer_behaviour)
+        ),
+        inserted AS (
+            INSERT INTO call_events (
+                project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
+                response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
+                headers, sip_message, phone_number, agent, call_id, direction, trunk,
+                ringing, post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
+                outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
+                phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
+                phone_problem, fingerprint)
+            SELECT
+                project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
+                response_class, reason_phrase, local_cause, reason_protocol, reason_cause, reason_text,
+                headers, sip_message, phone_number, agent, call_id, direction, trunk,
+                ringing, post_dial_delay_ms, ring_duration_ms, tags, extra, nul_removed,
+                outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
+                phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
+                phone_problem, fingerprint
+            FROM input
+            ON CONFLICT (project_id, event_id) DO NOTHING
+            RETURNING project_id, event_id
+        ),
+        issues_kept AS (
+            INSERT INTO issues (
+                project_id, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause, trunk,
+                status, regression, customer_behaviour, first_seen, last_seen, event_count)
+            SELECT event.project_id, event.fingerprint, min(event.issue_title), min(event.outcome),
+                min(event.response_class), min(event.sip_code), min(event.q850_cause), min(event.local_cause),
+                min(event.trunk), 'unresolved', false, bool_and(event.customer_behaviour),
+                min(event.occurred_at), max(event.occurred_at), count(*)
+            FROM input AS event
+            JOIN inserted USING (project_id, event_id)
+            WHERE event.fingerprint IS NOT NULL
+            GROUP BY event.project_id, event.fingerprint
+            ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+                event_count = issues.event_count + excluded.event_count,
+                first_seen = least(issues.first_seen, excluded.first_seen),
+                last_seen = greatest(issues.last_seen, excluded.last_seen),
+                status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
+                regression = issues.regression OR (issues.status = 'resolved' AND NOT issues.customer_behaviour)
+        )
+        SELECT event_id FROM inserted
         """;
 
     /// <summary>
@@ -79,6 +125,10 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         parameters.Add(Column(events, call => call.PhoneExtension));
         parameters.Add(Column(events, call => call.PhoneConverted));
         parameters.Add(Column(events, call => call.PhoneProblem));
+        parameters.Add(Column(events, call => call.Fingerprint));
+        parameters.Add(Column(events, call => call.IssueTitle));
+        parameters.Add(Column(events, call => call.Outcome is { } outcome
+            && Sip.Outcome.CustomerBehaviour.Contains(outcome)));
 
         var inserted = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

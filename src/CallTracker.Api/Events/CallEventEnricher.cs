@@ -14,7 +14,7 @@ public sealed class CallEventEnricher(PhoneNumberAnalyzer phones)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Enrich(CallEvent call, SipHeaders headers)
+    public void Enrich(CallEvent call, SipHeaders headers, IReadOnlyList<string>? clientFingerprint = null)
     {
         var reasons = ReasonHeader.ParseAll(headers.GetAll("Reason"));
         var decision = OutcomeRules.Decide(call.SipCode, reasons, call.LocalCause);
@@ -22,6 +22,15 @@ public sealed class CallEventEnricher(PhoneNumberAnalyzer phones)
         call.Outcome = decision.Outcome;
         call.OutcomeBasis = decision.Basis;
         call.Q850Cause = ReasonHeader.FirstQ850(reasons)?.Cause;
+
+        // Answered calls belong to no issue.
+        if (call.Outcome != Outcome.Answered)
+        {
+            var defaults = IssueFingerprint.DefaultParts(
+                call.SipCode, call.LocalCause, call.Q850Cause, call.Outcome, call.Trunk);
+            call.Fingerprint = IssueFingerprint.Hash(IssueFingerprint.Resolve(clientFingerprint, defaults));
+            call.IssueTitle = IssueFingerprint.Title(call.SipCode, call.Q850Cause, call.LocalCause);
+        }
         call.Reasons = JsonSerializer.Serialize(reasons.Select(reason => new StoredReason(
             reason.Parsed ? reason.Protocol : null, reason.Cause, reason.Text, reason.Location, reason.Raw,
             reason.Parsed)), Json);

@@ -89,6 +89,13 @@ public sealed record EventInput
     /// <example>{"campaign": "winter-sale"}</example>
     public Dictionary<string, string>? Tags { get; init; }
 
+    /// <summary>
+    /// How to group this failure into an issue, replacing the default (code or local cause, first Q.850
+    /// cause, outcome, trunk); <c>{{ default }}</c> among the parts stands for the default ones.
+    /// </summary>
+    /// <example>["{{ default }}", "campaign-7"]</example>
+    public IReadOnlyList<string>? Fingerprint { get; init; }
+
     /// <summary>Any small JSON object (at most 16 KiB), kept as it is.</summary>
     /// <example>{"crmLeadId": 1234}</example>
     public JsonElement? Extra { get; init; }

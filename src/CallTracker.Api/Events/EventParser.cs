@@ -27,6 +27,7 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
     [
         "eventId", "occurredAt", "sipCode", "reasonPhrase", "localCause", "headers", "sipMessage", "phoneNumber",
         "agent", "callId", "direction", "trunk", "ringing", "postDialDelayMs", "ringDurationMs", "tags", "extra",
+        "fingerprint",
     ];
 
     /// <summary>The whole message may be large (its SDP body is dropped); what is kept is bounded below.</summary>
@@ -153,7 +154,7 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
         };
 
         call.Headers = CallEventEnricher.WriteHeaders(headers ?? SipHeaders.Empty);
-        enricher.Enrich(call, headers ?? SipHeaders.Empty);
+        enricher.Enrich(call, headers ?? SipHeaders.Empty, ReadFingerprint(reader));
 
         if (reader.NulRemoved)
         {
@@ -328,6 +329,26 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
         }
 
         return new SipHeaders(headers);
+    }
+
+    /// <summary>The client's own grouping: up to 10 strings, "{{ default }}" for the default parts.</summary>
+    private static List<string>? ReadFingerprint(FieldReader reader)
+    {
+        var value = reader.Get("fingerprint");
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Value.ValueKind != JsonValueKind.Array || value.Value.GetArrayLength() is 0 or > 10
+            || value.Value.EnumerateArray().Any(part => part.ValueKind != JsonValueKind.String))
+        {
+            reader.Error("fingerprint",
+                "fingerprint must be an array of 1 to 10 strings, e.g. [\"{{ default }}\", \"crm-7\"].");
+            return null;
+        }
+
+        return value.Value.EnumerateArray().Select(part => reader.Clean(part.GetString()!)).ToList();
     }
 
     private static string ReadTags(FieldReader reader)

@@ -78,6 +78,12 @@ public static class SentryEventMapper
             return new MappedEvent(null, ToError(sentry, eventId, occurredAt, receivedAt, projectId, tags));
         }
 
+        // Sentry's own fingerprint ({{ default }} included) carries over to the issue.
+        if (sentry.TryGetProperty("fingerprint", out var fingerprint) && fingerprint.ValueKind == JsonValueKind.Array)
+        {
+            sip["fingerprint"] = JsonNode.Parse(fingerprint.GetRawText());
+        }
+
         sip["eventId"] = eventId.ToString();
         sip["occurredAt"] = occurredAt.ToString("O", CultureInfo.InvariantCulture);
         sip["tags"] = new JsonObject(tags

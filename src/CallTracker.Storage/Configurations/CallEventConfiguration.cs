@@ -44,6 +44,8 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
             .HasDatabaseName("ix_call_events_outcome_pending");
 
         builder.HasIndex(call => new { call.ProjectId, call.Agent, call.OccurredAt });
+        builder.Property(call => call.Fingerprint).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(call => new { call.ProjectId, call.Fingerprint, call.OccurredAt });
         builder.HasIndex(call => new { call.ProjectId, call.SipCode, call.OccurredAt });
     }
 }

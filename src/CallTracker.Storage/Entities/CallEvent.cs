@@ -42,6 +42,13 @@ public sealed class CallEvent
     /// <summary>What decided the outcome: <c>code</c>, <c>q850</c>, <c>local_cause</c> or <c>class</c>.</summary>
     public string? OutcomeBasis { get; set; }
 
+    /// <summary>The issue this failure belongs to (hex SHA-256 of its fingerprint); null for answered calls.</summary>
+    public string? Fingerprint { get; set; }
+
+    /// <summary>The title of its issue; not stored with the event, only used to create the issue.</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public string? IssueTitle { get; set; }
+
     /// <summary>The first Q.850 cause among the Reason values, the one that refines a general code.</summary>
     public int? Q850Cause { get; set; }
 

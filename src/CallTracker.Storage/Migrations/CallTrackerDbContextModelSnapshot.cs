@@ -97,6 +97,12 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("extra");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("fingerprint")
+                        .IsFixedLength();
+
                     b.Property<string>("Headers")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -252,6 +258,9 @@ namespace CallTracker.Storage.Migrations
                     b.HasIndex("ProjectId", "Agent", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_agent_occurred_at");
 
+                    b.HasIndex("ProjectId", "Fingerprint", "OccurredAt")
+                        .HasDatabaseName("ix_call_events_project_id_fingerprint_occurred_at");
+
                     b.HasIndex("ProjectId", "OccurredAt", "EventId")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_call_events_project_id_occurred_at_event_id");
@@ -375,6 +384,99 @@ namespace CallTracker.Storage.Migrations
                     b.ToTable("ingest_keys", (string)null);
                 });
 
+            modelBuilder.Entity("CallTracker.Storage.Entities.Issue", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("CustomerBehaviour")
+                        .HasColumnType("boolean")
+                        .HasColumnName("customer_behaviour");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<string>("LocalCause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("local_cause");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int?>("Q850Cause")
+                        .HasColumnType("integer")
+                        .HasColumnName("q850_cause");
+
+                    b.Property<bool>("Regression")
+                        .HasColumnType("boolean")
+                        .HasColumnName("regression");
+
+                    b.Property<string>("ResponseClass")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("response_class");
+
+                    b.Property<int?>("SipCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("sip_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Trunk")
+                        .HasColumnType("text")
+                        .HasColumnName("trunk");
+
+                    b.HasKey("ProjectId", "Id")
+                        .HasName("pk_issues");
+
+                    b.HasIndex("ProjectId", "Fingerprint")
+                        .IsUnique()
+                        .HasDatabaseName("ix_issues_project_id_fingerprint");
+
+                    b.HasIndex("ProjectId", "LastSeen")
+                        .HasDatabaseName("ix_issues_project_id_last_seen");
+
+                    b.ToTable("issues", (string)null);
+                });
+
             modelBuilder.Entity("CallTracker.Storage.Entities.Project", b =>
                 {
                     b.Property<int>("Id")
@@ -438,6 +540,16 @@ namespace CallTracker.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ingest_keys_projects_project_id");
+                });
+
+            modelBuilder.Entity("CallTracker.Storage.Entities.Issue", b =>
+                {
+                    b.HasOne("CallTracker.Storage.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_issues_projects_project_id");
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.Project", b =>
