@@ -4,6 +4,7 @@ using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
+using CallTracker.Api.Issues;
 using CallTracker.Api.OpenApi;
 using CallTracker.Api.Reports;
 using CallTracker.Api.Security;
@@ -120,6 +121,7 @@ try
     app.MapSipCatalogEndpoints();
     app.MapSentryEndpoints();
     app.MapErrorEventsEndpoints();
+    app.MapIssuesEndpoints();
     app.MapHealthEndpoints();
 
     await app.RunAsync();

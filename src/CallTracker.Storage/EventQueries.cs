@@ -18,13 +18,122 @@ public sealed record EventFilter(
     string? ResponseClass = null,
     int? SipCode = null,
     string? Agent = null,
-    string? Outcome = null);
+    string? Outcome = null,
+    string? Fingerprint = null);
 
 /// <summary>The position after the last event of a page: newest first, ties broken by id.</summary>
 public sealed record EventCursor(DateTimeOffset OccurredAt, Guid EventId);
 
-public sealed class EventQueries(CallTrackerDbContext db)
+/// <summary>What a list of issues is narrowed to, and how it is sorted.</summary>
+public sealed record IssueFilter(
+    int ProjectId,
+    string Sort,
+    string? Status = null,
+    string? Outcome = null,
+    string? ResponseClass = null,
+    int? SipCode = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null);
+
+/// <summary>The position after the last issue of a page: its sort value (ticks or count) and id.</summary>
+public sealed record IssueCursor(long Value, long Id);
+
+/// <summary>Failed calls of one issue on one UTC day.</summary>
+public sealed record DayCount(DateOnly Day, long Count);
+
+/// <summary>How widely one issue reaches.</summary>
+public sealed record IssueReach(long Agents, long PhoneNumbers);
+
+public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSource dataSource)
 {
+    public const string SortLastSeen = "lastSeen";
+    public const string SortFirstSeen = "firstSeen";
+    public const string SortCount = "count";
+
+    /// <summary>One page of issues, keyset-paginated on the sort value and then the id, highest first.</summary>
+    public Task<List<Issue>> ListIssuesAsync(
+        IssueFilter filter, IssueCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var issues = db.Issues.AsNoTracking().Where(issue => issue.ProjectId == filter.ProjectId);
+        issues = filter.Status is { } status ? issues.Where(issue => issue.Status == status) : issues;
+        issues = filter.Outcome is { } outcome ? issues.Where(issue => issue.Outcome == outcome) : issues;
+        issues = filter.ResponseClass is { } responseClass
+            ? issues.Where(issue => issue.ResponseClass == responseClass)
+            : issues;
+        issues = filter.SipCode is { } code ? issues.Where(issue => issue.SipCode == code) : issues;
+        issues = filter.From is { } from ? issues.Where(issue => issue.LastSeen >= from) : issues;
+        issues = filter.To is { } to ? issues.Where(issue => issue.FirstSeen < to) : issues;
+
+        var cursorTime = after is null ? default : new DateTimeOffset(after.Value, TimeSpan.Zero);
+        issues = (filter.Sort, after) switch
+        {
+            (_, null) => issues,
+            (SortCount, _) => issues.Where(issue => EF.Functions.LessThan(
+                ValueTuple.Create(issue.EventCount, issue.Id), ValueTuple.Create(after.Value, after.Id))),
+            (SortFirstSeen, _) => issues.Where(issue => EF.Functions.LessThan(
+                ValueTuple.Create(issue.FirstSeen, issue.Id), ValueTuple.Create(cursorTime, after.Id))),
+            _ => issues.Where(issue => EF.Functions.LessThan(
+                ValueTuple.Create(issue.LastSeen, issue.Id), ValueTuple.Create(cursorTime, after.Id))),
+        };
+
+        var sorted = filter.Sort switch
+        {
+            SortCount => issues.OrderByDescending(issue => issue.EventCount),
+            SortFirstSeen => issues.OrderByDescending(issue => issue.FirstSeen),
+            _ => issues.OrderByDescending(issue => issue.LastSeen),
+        };
+        return sorted.ThenByDescending(issue => issue.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    public Task<Issue?> FindIssueAsync(int projectId, long id, CancellationToken cancellationToken) =>
+        db.Issues.AsNoTracking()
+            .FirstOrDefaultAsync(issue => issue.ProjectId == projectId && issue.Id == id, cancellationToken);
+
+    /// <summary>Changes an issue's status; false when there is no such issue in the project.</summary>
+    public async Task<bool> SetIssueStatusAsync(
+        int projectId, long id, string status, CancellationToken cancellationToken) =>
+        await db.Issues.Where(issue => issue.ProjectId == projectId && issue.Id == id)
+            .ExecuteUpdateAsync(update => update
+                .SetProperty(issue => issue.Status, status)
+                .SetProperty(issue => issue.Regression, issue => status == "resolved" ? false : issue.Regression),
+                cancellationToken) == 1;
+
+    /// <summary>Distinct agents and phone numbers among an issue's events (distinct counts do not add up).</summary>
+    public async Task<IssueReach> IssueReachAsync(
+        int projectId, string fingerprint, CancellationToken cancellationToken)
+    {
+        var events = db.CallEvents.AsNoTracking()
+            .Where(call => call.ProjectId == projectId && call.Fingerprint == fingerprint);
+        var agents = await events.Where(call => call.Agent != null).Select(call => call.Agent).Distinct()
+            .LongCountAsync(cancellationToken);
+        var numbers = await events.Where(call => call.PhoneNumber != null)
+            .Select(call => call.PhoneE164 ?? call.PhoneNumber).Distinct().LongCountAsync(cancellationToken);
+        return new IssueReach(agents, numbers);
+    }
+
+    /// <summary>An issue's failures per UTC day, oldest first.</summary>
+    public async Task<List<DayCount>> IssueDaysAsync(
+        int projectId, string fingerprint, CancellationToken cancellationToken)
+    {
+        // Raw SQL: a per-day group on timestamptz is one date_trunc in PostgreSQL, and EF's translation of
+        // DateTimeOffset dates is not something to rely on.
+        await using var command = dataSource.CreateCommand("""
+            SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*)
+            FROM call_events WHERE project_id = $1 AND fingerprint = $2
+            GROUP BY 1 ORDER BY 1
+            """);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = projectId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = fingerprint });
+
+        var days = new List<DayCount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new DayCount(DateOnly.FromDateTime(reader.GetDateTime(0)), reader.GetInt64(1)));
+        }
+
+        return days;
+    }
     /// <summary>Failures (everything but 2xx) per class, code and outcome in [from, to).</summary>
     public async Task<List<CodeCount>> CountFailuresByCodeAsync(
         int projectId, DateTimeOffset from, DateTimeOffset to, string? agent, CancellationToken cancellationToken)
@@ -86,6 +195,11 @@ public sealed class EventQueries(CallTrackerDbContext db)
         if (filter.Outcome is { } outcome)
         {
             events = events.Where(call => call.Outcome == outcome);
+        }
+
+        if (filter.Fingerprint is { } fingerprint)
+        {
+            events = events.Where(call => call.Fingerprint == fingerprint);
         }
 
         // Keyset, not OFFSET: a page costs the same on the thousandth page as on the first, and

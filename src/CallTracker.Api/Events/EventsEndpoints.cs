@@ -308,7 +308,7 @@ public static class EventsEndpoints
             : TypedResults.Ok(ToDetails(call, Language.Of(http.Request)));
     }
 
-    private static EventDetails ToDetails(CallEvent call, string language)
+    internal static EventDetails ToDetails(CallEvent call, string language)
     {
         var stored = CallEventEnricher.ReadHeaders(call.Headers);
         // Keyed by long name, so that "i" and "call-id" are found as Call-ID; values in wire order.

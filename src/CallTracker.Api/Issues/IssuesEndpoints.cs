@@ -1,0 +1,276 @@
+using System.Security.Claims;
+using System.Text;
+using CallTracker.Api.Events;
+using CallTracker.Api.Http;
+using CallTracker.Api.Security;
+using CallTracker.Sip;
+using CallTracker.Storage;
+using CallTracker.Storage.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static CallTracker.Api.Http.Problems;
+
+namespace CallTracker.Api.Issues;
+
+/// <summary>Failed calls grouped like Sentry issues: what to work through each morning.</summary>
+public static class IssuesEndpoints
+{
+    private static readonly string[] Statuses = ["unresolved", "resolved", "ignored"];
+    private static readonly string[] Sorts =
+        [EventQueries.SortLastSeen, EventQueries.SortFirstSeen, EventQueries.SortCount];
+
+    public static IEndpointRouteBuilder MapIssuesEndpoints(this IEndpointRouteBuilder app)
+    {
+        // TODO: PATCH needs the `write` scope once tokens have scopes (issue 7); any API token may change a status now.
+        var issues = app.MapGroup("/api/v1/issues").WithTags("Issues").RequireAuthorization(Authentication.ReadPolicy);
+
+        issues.MapGet("", ListAsync)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Issues (grouped failures), most recent first, or by first seen or event count");
+        issues.MapGet("{id}", GetAsync)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One issue with its latest event, its reach and its failures per day");
+        issues.MapGet("{id}/events", EventsAsync)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The events of one issue, newest first");
+        issues.MapPatch("{id}", PatchAsync)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Change an issue's status: unresolved, resolved or ignored");
+
+        return app;
+    }
+
+    /// <param name="status">unresolved, resolved or ignored.</param>
+    /// <param name="outcome">An outcome name (see /api/v1/sip/outcomes).</param>
+    /// <param name="class">Response class: 3xx, 4xx, 5xx, 6xx or none.</param>
+    /// <param name="code">A SIP response code.</param>
+    /// <param name="from">Issues seen at or after: ISO 8601 with offset or Z, a date or epoch ms.</param>
+    /// <param name="to">Issues first seen before, same forms.</param>
+    /// <param name="sort">lastSeen (default), firstSeen or count; always highest first.</param>
+    /// <param name="limit">Issues per page, 1-500; 50 by default.</param>
+    /// <param name="cursor">The nextCursor of the previous page.</param>
+    private static async Task<Results<Ok<IssuePage>, ValidationProblem>> ListAsync(
+        HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
+        string? status = null, string? outcome = null, string? @class = null, string? code = null,
+        string? from = null, string? to = null, string? sort = null, string? limit = null, string? cursor = null)
+    {
+        var request = http.Request;
+        var errors = new Errors();
+        var (start, end) = TimeRange.ParseBounds(request, from, to, errors);
+        var filter = new IssueFilter(
+            user.ProjectId(),
+            OneOf(request, "sort", sort, Sorts, errors) ?? EventQueries.SortLastSeen,
+            OneOf(request, "status", status, Statuses, errors),
+            OneOf(request, "outcome", outcome, Outcome.All, errors),
+            OneOf(request, "class", @class, ResponseClass.Failures, errors),
+            QueryParameters.WholeNumber(request, "code", code, errors),
+            start,
+            end);
+        var pageSize = QueryParameters.WholeNumber(request, "limit", limit, errors) ?? 50;
+        if (pageSize is < 1 or > 500)
+        {
+            errors.Add("limit", "limit must be between 1 and 500.");
+        }
+
+        var after = DecodeCursor(QueryParameters.Text(request, "cursor", cursor, errors), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var page = await queries.ListIssuesAsync(filter, after, pageSize + 1, cancellationToken);
+        var next = page.Count > pageSize ? EncodeCursor(page[pageSize - 1], filter.Sort) : null;
+        var language = Language.Of(request);
+        Language.VaryByLanguage(http.Response);
+        var items = page.Take(pageSize).Select(issue => Summary(issue, language)).ToList();
+        return TypedResults.Ok(new IssuePage { Items = items, NextCursor = next });
+    }
+
+    /// <param name="id">The issue's id.</param>
+    private static async Task<Results<Ok<IssueDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
+        string id, HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, out var issueId))
+        {
+            return BadId();
+        }
+
+        var projectId = user.ProjectId();
+        var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
+        if (issue is null)
+        {
+            return NotFound(issueId);
+        }
+
+        var language = Language.Of(http.Request);
+        Language.VaryByLanguage(http.Response);
+        var latest = await queries.ListAsync(
+            new EventFilter(projectId, Fingerprint: issue.Fingerprint), null, 1, cancellationToken);
+        var reach = await queries.IssueReachAsync(projectId, issue.Fingerprint, cancellationToken);
+        var days = await queries.IssueDaysAsync(projectId, issue.Fingerprint, cancellationToken);
+
+        return TypedResults.Ok(new IssueDetails
+        {
+            Issue = Summary(issue, language),
+            Agents = reach.Agents,
+            PhoneNumbers = reach.PhoneNumbers,
+            Days = days.Select(day => new IssueDay { Day = day.Day, Count = day.Count }).ToList(),
+            LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language) : null,
+        });
+    }
+
+    /// <param name="id">The issue's id.</param>
+    /// <param name="limit">Events per page, 1-500; 50 by default.</param>
+    /// <param name="cursor">The nextCursor of the previous page.</param>
+    private static async Task<Results<Ok<EventPage>, ValidationProblem, ProblemHttpResult>> EventsAsync(
+        string id, HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
+        string? limit = null, string? cursor = null)
+    {
+        if (!long.TryParse(id, out var issueId))
+        {
+            return BadId();
+        }
+
+        var projectId = user.ProjectId();
+        var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
+        if (issue is null)
+        {
+            return NotFound(issueId);
+        }
+
+        var errors = new Errors();
+        var pageSize = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? 50;
+        if (pageSize is < 1 or > 500)
+        {
+            errors.Add("limit", "limit must be between 1 and 500.");
+        }
+
+        var after = EventCursors.Decode(QueryParameters.Text(http.Request, "cursor", cursor, errors), errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var filter = new EventFilter(projectId, Fingerprint: issue.Fingerprint);
+        var page = await queries.ListAsync(filter, after, pageSize + 1, cancellationToken);
+        var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
+        var language = Language.Of(http.Request);
+        Language.VaryByLanguage(http.Response);
+        var items = page.Take(pageSize).Select(call => EventsEndpoints.ToDetails(call, language)).ToList();
+        return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
+    }
+
+    /// <param name="id">The issue's id.</param>
+    /// <param name="change">The new status.</param>
+    private static async Task<Results<Ok<IssueSummary>, ValidationProblem, ProblemHttpResult>> PatchAsync(
+        string id, IssueChange change, HttpContext http, ClaimsPrincipal user, EventQueries queries,
+        CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, out var issueId))
+        {
+            return BadId();
+        }
+
+        if (change.Status is not { } status || !Statuses.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["status"] = [$"status must be one of {string.Join(", ", Statuses)}."],
+            });
+        }
+
+        var projectId = user.ProjectId();
+        if (!await queries.SetIssueStatusAsync(projectId, issueId, status, cancellationToken))
+        {
+            return NotFound(issueId);
+        }
+
+        var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
+        return TypedResults.Ok(Summary(issue!, Language.Of(http.Request)));
+    }
+
+    private static IssueSummary Summary(Issue issue, string language) => new()
+    {
+        Id = issue.Id,
+        Title = issue.Title,
+        Outcome = issue.Outcome,
+        OutcomeLabel = Outcome.Labels.TryGetValue(issue.Outcome, out var label) ? label.In(language) : issue.Outcome,
+        ResponseClass = issue.ResponseClass,
+        SipCode = issue.SipCode,
+        Q850Cause = issue.Q850Cause,
+        LocalCause = issue.LocalCause,
+        Trunk = issue.Trunk,
+        Status = issue.Status,
+        Regression = issue.Regression,
+        FirstSeen = issue.FirstSeen,
+        LastSeen = issue.LastSeen,
+        EventCount = issue.EventCount,
+    };
+
+    private static string? OneOf(HttpRequest request, string name, string? bound, IReadOnlyList<string> allowed,
+        Errors errors)
+    {
+        var value = QueryParameters.Text(request, name, bound, errors);
+        if (value is not null && !allowed.Contains(value))
+        {
+            errors.Add(name, $"{name} must be one of {string.Join(", ", allowed)}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static string EncodeCursor(Issue issue, string sort)
+    {
+        var value = sort switch
+        {
+            EventQueries.SortCount => issue.EventCount,
+            EventQueries.SortFirstSeen => issue.FirstSeen.UtcTicks,
+            _ => issue.LastSeen.UtcTicks,
+        };
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sort}:{value}:{issue.Id}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static IssueCursor? DecodeCursor(string? cursor, Errors errors)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
+            if (parts.Length == 3 && long.TryParse(parts[1], out var value) && long.TryParse(parts[2], out var id))
+            {
+                return new IssueCursor(value, id);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the validation error below.
+        }
+
+        errors.Add("cursor", "cursor is not one this service issued: pass nextCursor from the previous page.");
+        return null;
+    }
+
+    private static ValidationProblem BadId() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be an issue's number."] });
+
+    private static ProblemHttpResult NotFound(long id) =>
+        Problem(StatusCodes.Status404NotFound, "Not found", $"No issue {id} in this project.");
+}
+
+/// <summary>The body of PATCH /api/v1/issues/{id}.</summary>
+public sealed record IssueChange
+{
+    /// <summary>unresolved, resolved or ignored.</summary>
+    /// <example>resolved</example>
+    public string? Status { get; init; }
+}
