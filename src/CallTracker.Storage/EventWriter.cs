@@ -14,7 +14,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     // One statement stores the events and keeps their issues: only the rows actually inserted (not
     // duplicates) are counted, and ON CONFLICT DO UPDATE serialises concurrent requests on one issue's
     // row, so there are no lost updates and never two issues for one fingerprint. A new event reopens a
-    // resolved issue and marks a regression unless the issue is customer behaviour.
+    // resolved issue and marks a regression unless the issue is customer behaviour. Issue rows are
+    // taken in fingerprint order, so that two batches touching the same issues cannot deadlock.
     private const string InsertSql = """
         WITH input AS (
             SELECT * FROM unnest(
@@ -67,6 +68,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             JOIN inserted USING (project_id, event_id)
             WHERE event.fingerprint IS NOT NULL
             GROUP BY event.project_id, event.fingerprint
+            ORDER BY event.fingerprint
             ON CONFLICT (project_id, fingerprint) DO UPDATE SET
                 event_count = issues.event_count + excluded.event_count,
                 first_seen = least(issues.first_seen, excluded.first_seen),
