@@ -37,11 +37,7 @@ public static class ErrorEventsEndpoints
         string? limit = null, string? cursor = null)
     {
         var errors = new Errors();
-        var pageSize = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? 50;
-        if (pageSize is < 1 or > 500)
-        {
-            errors.Add("limit", "limit must be between 1 and 500.");
-        }
+        var pageSize = QueryParameters.PageSize(http.Request, limit, errors);
 
         var after = EventCursors.Decode(QueryParameters.Text(http.Request, "cursor", cursor, errors), errors);
         if (errors.Count > 0)

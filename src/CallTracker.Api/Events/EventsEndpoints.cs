@@ -67,9 +67,7 @@ public static class EventsEndpoints
     {
         var limits = options.Value.Ingestion;
 
-        // CORS only stops a browser from reading the answer; a page on another origin could still post
-        // with a key it copied. Browsers always send Origin on a cross-origin POST, so refuse it here.
-        if (!IsAllowedOrigin(http.Request, options.Value.Cors.AllowedOrigins))
+        if (!Origins.IsAllowed(http.Request, options.Value.Cors.AllowedOrigins))
         {
             return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
                 "Pages on this origin may not post events; add it to CallTracker:Cors:AllowedOrigins.");
@@ -164,10 +162,6 @@ public static class EventsEndpoints
         return events;
     }
 
-    private static bool IsAllowedOrigin(HttpRequest request, string[] allowed) =>
-        allowed.Length == 0 || request.Headers.Origin is not [{ } origin]
-        || allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
-
     private static bool IsAcceptedContentType(string? contentType)
     {
         var mediaType = contentType?.Split(';')[0].Trim();
@@ -255,7 +249,7 @@ public static class EventsEndpoints
         {
             errors.Add("outcome", $"outcome must be one of {string.Join(", ", Outcome.All)}.");
         }
-        var pageSize = QueryParameters.WholeNumber(request, "limit", limit, errors) ?? 50;
+        var pageSize = QueryParameters.PageSize(request, limit, errors);
 
         if (responseClass is not null && !ResponseClass.All.Contains(responseClass))
         {
@@ -265,11 +259,6 @@ public static class EventsEndpoints
         if (sipCode is not null && !ResponseClass.IsFinalCode(sipCode.Value))
         {
             errors.Add("code", "code must be a final response code, 200-699.");
-        }
-
-        if (pageSize is < 1 or > 500)
-        {
-            errors.Add("limit", "limit must be between 1 and 500.");
         }
 
         var after = EventCursors.Decode(QueryParameters.Text(request, "cursor", cursor, errors), errors);
@@ -376,14 +365,13 @@ public static class EventsEndpoints
 
 }
 
-/// <summary>Opaque page cursors: the last event's time and id, base64url so they survive a query string.</summary>
+/// <summary>Event list cursors: the last event's time and id.</summary>
 internal static class EventCursors
 {
     public static string Encode(CallEvent last) => Encode(last.OccurredAt, last.EventId);
 
     public static string Encode(DateTimeOffset occurredAt, Guid eventId) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{occurredAt.UtcTicks}:{eventId:N}"))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        PageCursor.Encode(occurredAt.UtcTicks, eventId.ToString("N"));
 
     public static EventCursor? Decode(string? cursor, Errors errors)
     {
@@ -392,23 +380,14 @@ internal static class EventCursors
             return null;
         }
 
-        try
+        if (PageCursor.Decode(cursor, 2) is [var time, var eventId]
+            && long.TryParse(time, out var ticks) && Guid.TryParse(eventId, out var id)
+            && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
-            if (parts.Length == 2 && long.TryParse(parts[0], out var ticks) && Guid.TryParse(parts[1], out var id)
-                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return new EventCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
-            }
-        }
-        catch (FormatException)
-        {
-            // Falls through to the validation error below.
+            return new EventCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
         }
 
-        errors.Add("cursor", "cursor is not one this service issued: pass nextCursor from the previous page.");
+        errors.Add("cursor", PageCursor.Invalid);
         return null;
     }
 }

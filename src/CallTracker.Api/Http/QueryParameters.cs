@@ -22,6 +22,18 @@ public static class QueryParameters
         return string.IsNullOrEmpty(bound) ? null : bound;
     }
 
+    /// <summary>The <c>limit</c> of a paged list: 1-500, 50 when not given.</summary>
+    public static int PageSize(HttpRequest request, string? bound, Errors errors)
+    {
+        var pageSize = WholeNumber(request, "limit", bound, errors) ?? 50;
+        if (pageSize is < 1 or > 500)
+        {
+            errors.Add("limit", "limit must be between 1 and 500.");
+        }
+
+        return pageSize;
+    }
+
     public static int? WholeNumber(HttpRequest request, string name, string? bound, Errors errors)
     {
         var text = Text(request, name, bound, errors);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using CallTracker.Api.Events;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
@@ -68,11 +67,7 @@ public static class IssuesEndpoints
             QueryParameters.WholeNumber(request, "code", code, errors),
             start,
             end);
-        var pageSize = QueryParameters.WholeNumber(request, "limit", limit, errors) ?? 50;
-        if (pageSize is < 1 or > 500)
-        {
-            errors.Add("limit", "limit must be between 1 and 500.");
-        }
+        var pageSize = QueryParameters.PageSize(request, limit, errors);
 
         var after = DecodeCursor(QueryParameters.Text(request, "cursor", cursor, errors), errors);
         if (errors.Count > 0)
@@ -141,11 +136,7 @@ public static class IssuesEndpoints
         }
 
         var errors = new Errors();
-        var pageSize = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? 50;
-        if (pageSize is < 1 or > 500)
-        {
-            errors.Add("limit", "limit must be between 1 and 500.");
-        }
+        var pageSize = QueryParameters.PageSize(http.Request, limit, errors);
 
         var after = EventCursors.Decode(QueryParameters.Text(http.Request, "cursor", cursor, errors), errors);
         if (errors.Count > 0)
@@ -222,17 +213,12 @@ public static class IssuesEndpoints
         return value;
     }
 
-    private static string EncodeCursor(Issue issue, string sort)
+    private static string EncodeCursor(Issue issue, string sort) => PageCursor.Encode(sort, sort switch
     {
-        var value = sort switch
-        {
-            EventQueries.SortCount => issue.EventCount,
-            EventQueries.SortFirstSeen => issue.FirstSeen.UtcTicks,
-            _ => issue.LastSeen.UtcTicks,
-        };
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sort}:{value}:{issue.Id}"))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
+        EventQueries.SortCount => issue.EventCount,
+        EventQueries.SortFirstSeen => issue.FirstSeen.UtcTicks,
+        _ => issue.LastSeen.UtcTicks,
+    }, issue.Id);
 
     private static IssueCursor? DecodeCursor(string? cursor, Errors errors)
     {
@@ -241,22 +227,13 @@ public static class IssuesEndpoints
             return null;
         }
 
-        try
+        if (PageCursor.Decode(cursor, 3) is [_, var sortValue, var issueId]
+            && long.TryParse(sortValue, out var value) && long.TryParse(issueId, out var id))
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(base64)).Split(':');
-            if (parts.Length == 3 && long.TryParse(parts[1], out var value) && long.TryParse(parts[2], out var id))
-            {
-                return new IssueCursor(value, id);
-            }
-        }
-        catch (FormatException)
-        {
-            // Falls through to the validation error below.
+            return new IssueCursor(value, id);
         }
 
-        errors.Add("cursor", "cursor is not one this service issued: pass nextCursor from the previous page.");
+        errors.Add("cursor", PageCursor.Invalid);
         return null;
     }
 

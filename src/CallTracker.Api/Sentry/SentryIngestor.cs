@@ -42,7 +42,7 @@ public sealed partial class SentryIngestor(
                 $"The body may be at most {limits.MaxEnvelopeBytes} bytes.");
         }
 
-        if (!IsAllowedOrigin(http.Request, options.Value.Cors.AllowedOrigins))
+        if (!Http.Origins.IsAllowed(http.Request, options.Value.Cors.AllowedOrigins))
         {
             return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
                 "Pages on this origin may not send events; add it to CallTracker:Cors:AllowedOrigins.");
@@ -303,10 +303,6 @@ public sealed partial class SentryIngestor(
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static bool IsAllowedOrigin(HttpRequest request, string[] allowed) =>
-        allowed.Length == 0 || request.Headers.Origin is not [{ } origin]
-        || allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
 
     private static Ok<object> Answer(Guid? eventId) =>
         TypedResults.Ok(eventId is { } id ? new { id = id.ToString("N") } : (object)new { });
