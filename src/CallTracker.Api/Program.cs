@@ -6,6 +6,7 @@ using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
 using CallTracker.Api.Issues;
 using CallTracker.Api.OpenApi;
+using CallTracker.Api.Projects;
 using CallTracker.Api.Reports;
 using CallTracker.Api.Security;
 using CallTracker.Api.Sentry;
@@ -122,6 +123,7 @@ try
     app.MapSentryEndpoints();
     app.MapErrorEventsEndpoints();
     app.MapIssuesEndpoints();
+    app.MapProjectEndpoints();
     app.MapHealthEndpoints();
 
     await app.RunAsync();

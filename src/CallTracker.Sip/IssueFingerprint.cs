@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace CallTracker.Sip;
 
@@ -7,9 +8,10 @@ namespace CallTracker.Sip;
 /// What makes two failed calls the same issue. By default: the response code (or the local cause when
 /// there is none), the first Q.850 cause, the outcome and the trunk, so that "480, cause 20" and
 /// "480, cause 19" are two issues. A client may send its own parts; <c>{{ default }}</c> among them
-/// stands for the default ones, as in Sentry.
+/// stands for the default ones, as in Sentry. An error event from a Sentry SDK (no call) is grouped by
+/// its exception type and value, or its message, with the ids in them normalised away.
 /// </summary>
-public static class IssueFingerprint
+public static partial class IssueFingerprint
 {
     public const string DefaultMarker = "{{ default }}";
 
@@ -49,4 +51,44 @@ public static class IssueFingerprint
             ? $"{title}, Q.850 {cause} {known.Name}"
             : title;
     }
+
+    /// <summary>
+    /// An error's default parts: its exception type and value, or else its message, each with UUIDs, hex
+    /// ids and numbers replaced, so that "Call 1234 failed" and "Call 5678 failed" are one issue.
+    /// </summary>
+    public static IReadOnlyList<string> ErrorDefaultParts(string? exceptionType, string? exceptionValue,
+        string? message) =>
+        exceptionType is { Length: > 0 } || exceptionValue is { Length: > 0 }
+            ? ["error", $"type:{exceptionType}", $"value:{Normalise(exceptionValue ?? "")}"]
+            : ["error", $"message:{Normalise(message ?? "")}"];
+
+    /// <summary>"TypeError: Cannot read properties of undefined", or the message; at most 200 characters.</summary>
+    public static string ErrorTitle(string? exceptionType, string? exceptionValue, string? message)
+    {
+        var title = (exceptionType, exceptionValue) switch
+        {
+            ({ Length: > 0 } type, { Length: > 0 } value) => $"{type}: {value}",
+            ({ Length: > 0 } type, _) => type,
+            (_, { Length: > 0 } value) => value,
+            _ => message is { Length: > 0 } ? message : "(no message)",
+        };
+
+        var line = title.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 200 ? line : string.Concat(line.AsSpan(0, 199), "…");
+    }
+
+    /// <summary>Replaces what differs between occurrences of one error: UUIDs, hex ids, then numbers.</summary>
+    public static string Normalise(string text) =>
+        Number().Replace(HexId().Replace(Uuid().Replace(text.Trim(), "<uuid>"), "<hex>"), "<n>");
+
+    [GeneratedRegex(@"\b[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\b")]
+    private static partial Regex Uuid();
+
+    // 0x-prefixed, or 8 or more hex digits with at least one digit and one letter (a commit, a Call-ID
+    // part), so that ordinary words are left alone.
+    [GeneratedRegex(@"\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b")]
+    private static partial Regex HexId();
+
+    [GeneratedRegex(@"\d+(?:[.,]\d+)*")]
+    private static partial Regex Number();
 }

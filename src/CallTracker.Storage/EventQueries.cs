@@ -28,6 +28,7 @@ public sealed record EventCursor(DateTimeOffset OccurredAt, Guid EventId);
 public sealed record IssueFilter(
     int ProjectId,
     string Sort,
+    string? Kind = null,
     string? Status = null,
     string? Outcome = null,
     string? ResponseClass = null,
@@ -38,11 +39,20 @@ public sealed record IssueFilter(
 /// <summary>The position after the last issue of a page: its sort value (ticks or count) and id.</summary>
 public sealed record IssueCursor(long Value, long Id);
 
-/// <summary>Failed calls of one issue on one UTC day.</summary>
+/// <summary>Events of one issue on one day of the time zone asked for.</summary>
 public sealed record DayCount(DateOnly Day, long Count);
 
 /// <summary>How widely one issue reaches.</summary>
 public sealed record IssueReach(long Agents, long PhoneNumbers);
+
+/// <summary>What an issue groups: failed calls, or error events from a Sentry SDK.</summary>
+public static class IssueKinds
+{
+    public const string Call = "call";
+    public const string Error = "error";
+
+    public static readonly IReadOnlyList<string> All = [Call, Error];
+}
 
 public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSource dataSource)
 {
@@ -55,6 +65,7 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
         IssueFilter filter, IssueCursor? after, int limit, CancellationToken cancellationToken)
     {
         var issues = db.Issues.AsNoTracking().Where(issue => issue.ProjectId == filter.ProjectId);
+        issues = filter.Kind is { } kind ? issues.Where(issue => issue.Kind == kind) : issues;
         issues = filter.Status is { } status ? issues.Where(issue => issue.Status == status) : issues;
         issues = filter.Outcome is { } outcome ? issues.Where(issue => issue.Outcome == outcome) : issues;
         issues = filter.ResponseClass is { } responseClass
@@ -98,12 +109,23 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
                 .SetProperty(issue => issue.Regression, issue => status == "resolved" ? false : issue.Regression),
                 cancellationToken) == 1;
 
-    /// <summary>Distinct agents and phone numbers among an issue's events (distinct counts do not add up).</summary>
-    public async Task<IssueReach> IssueReachAsync(
-        int projectId, string fingerprint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Distinct agents and phone numbers among an issue's events (distinct counts do not add up). For an error
+    /// issue, the agents are the SDK's user ids, and there are no phone numbers.
+    /// </summary>
+    public async Task<IssueReach> IssueReachAsync(Issue issue, CancellationToken cancellationToken)
     {
+        if (issue.Kind == IssueKinds.Error)
+        {
+            var users = await db.ErrorEvents.AsNoTracking()
+                .Where(error => error.ProjectId == issue.ProjectId && error.Fingerprint == issue.Fingerprint)
+                .Where(error => error.UserId != null).Select(error => error.UserId).Distinct()
+                .LongCountAsync(cancellationToken);
+            return new IssueReach(users, 0);
+        }
+
         var events = db.CallEvents.AsNoTracking()
-            .Where(call => call.ProjectId == projectId && call.Fingerprint == fingerprint);
+            .Where(call => call.ProjectId == issue.ProjectId && call.Fingerprint == issue.Fingerprint);
         var agents = await events.Where(call => call.Agent != null).Select(call => call.Agent).Distinct()
             .LongCountAsync(cancellationToken);
         var numbers = await events.Where(call => call.PhoneNumber != null)
@@ -111,19 +133,20 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
         return new IssueReach(agents, numbers);
     }
 
-    /// <summary>An issue's failures per UTC day, oldest first.</summary>
-    public async Task<List<DayCount>> IssueDaysAsync(
-        int projectId, string fingerprint, CancellationToken cancellationToken)
+    /// <summary>An issue's events per day in the IANA time zone <paramref name="timeZone"/>, oldest first.</summary>
+    public async Task<List<DayCount>> IssueDaysAsync(Issue issue, string timeZone, CancellationToken cancellationToken)
     {
-        // Raw SQL: a per-day group on timestamptz is one date_trunc in PostgreSQL, and EF's translation of
-        // DateTimeOffset dates is not something to rely on.
-        await using var command = dataSource.CreateCommand("""
-            SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, count(*)
-            FROM call_events WHERE project_id = $1 AND fingerprint = $2
+        // Raw SQL: a per-day group in a time zone is one AT TIME ZONE in PostgreSQL (which knows the IANA
+        // zones and their history), and EF's translation of DateTimeOffset dates is not something to rely on.
+        var table = issue.Kind == IssueKinds.Error ? "error_events" : "call_events";
+        await using var command = dataSource.CreateCommand($"""
+            SELECT (occurred_at AT TIME ZONE $3)::date AS day, count(*)
+            FROM {table} WHERE project_id = $1 AND fingerprint = $2
             GROUP BY 1 ORDER BY 1
             """);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = projectId });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = fingerprint });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = issue.ProjectId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = issue.Fingerprint });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = timeZone });
 
         var days = new List<DayCount>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -134,6 +157,7 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
 
         return days;
     }
+
     /// <summary>Failures (everything but 2xx) per class, code and outcome in [from, to).</summary>
     public async Task<List<CodeCount>> CountFailuresByCodeAsync(
         int projectId, DateTimeOffset from, DateTimeOffset to, string? agent, CancellationToken cancellationToken)
@@ -220,9 +244,14 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
 
     /// <summary>One page of error events, newest first, starting after <paramref name="after"/>.</summary>
     public Task<List<ErrorEvent>> ListErrorsAsync(
-        int projectId, EventCursor? after, int limit, CancellationToken cancellationToken)
+        int projectId, EventCursor? after, int limit, CancellationToken cancellationToken, string? fingerprint = null)
     {
         var errors = db.ErrorEvents.AsNoTracking().Where(error => error.ProjectId == projectId);
+        if (fingerprint is not null)
+        {
+            errors = errors.Where(error => error.Fingerprint == fingerprint);
+        }
+
         if (after is not null)
         {
             errors = errors.Where(error => EF.Functions.LessThan(

@@ -14,7 +14,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     // One statement stores the events and keeps their issues: only the rows actually inserted (not
     // duplicates) are counted, and ON CONFLICT DO UPDATE serialises concurrent requests on one issue's
     // row, so there are no lost updates and never two issues for one fingerprint. A new event reopens a
-    // resolved issue and marks a regression unless the issue is customer behaviour. Issue rows are
+    // resolved issue and marks a regression unless the issue is customer behaviour (and the project has not
+    // asked for those too). Issue rows are
     // taken in fingerprint order, so that two batches touching the same issues cannot deadlock.
     private const string InsertSql = """
         WITH input AS (
@@ -58,9 +59,9 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         ),
         issues_kept AS (
             INSERT INTO issues (
-                project_id, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause, trunk,
-                status, regression, customer_behaviour, first_seen, last_seen, event_count)
-            SELECT event.project_id, event.fingerprint, min(event.issue_title), min(event.outcome),
+                project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
+                trunk, status, regression, customer_behaviour, first_seen, last_seen, event_count)
+            SELECT event.project_id, 'call', event.fingerprint, min(event.issue_title), min(event.outcome),
                 min(event.response_class), min(event.sip_code), min(event.q850_cause), min(event.local_cause),
                 min(event.trunk), 'unresolved', false, bool_and(event.customer_behaviour),
                 min(event.occurred_at), max(event.occurred_at), count(*)
@@ -74,7 +75,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 first_seen = least(issues.first_seen, excluded.first_seen),
                 last_seen = greatest(issues.last_seen, excluded.last_seen),
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
-                regression = issues.regression OR (issues.status = 'resolved' AND NOT issues.customer_behaviour)
+                regression = issues.regression OR (issues.status = 'resolved' AND (NOT issues.customer_behaviour
+                    OR (SELECT customer_behaviour_regresses FROM projects WHERE id = issues.project_id)))
         )
         SELECT event_id FROM inserted
         """;
@@ -142,15 +144,34 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         return inserted;
     }
 
+    // The same issue bookkeeping as for calls, for one event: only a row actually inserted counts, and an
+    // error is always something to act on, so a new one on a resolved issue is always a regression.
     private const string InsertErrorSql = """
-        INSERT INTO error_events (
-            project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
-            platform, release, environment, tags, request_url, user_id, sdk, payload)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16::jsonb)
-        ON CONFLICT (project_id, event_id) DO NOTHING
+        WITH inserted AS (
+            INSERT INTO error_events (
+                project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
+                platform, release, environment, tags, request_url, user_id, sdk, payload, fingerprint)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16::jsonb, $17)
+            ON CONFLICT (project_id, event_id) DO NOTHING
+            RETURNING project_id, fingerprint, occurred_at
+        ),
+        issues_kept AS (
+            INSERT INTO issues (
+                project_id, kind, fingerprint, title, status, regression, customer_behaviour,
+                first_seen, last_seen, event_count)
+            SELECT project_id, 'error', fingerprint, $18::text, 'unresolved', false, false, occurred_at, occurred_at, 1
+            FROM inserted WHERE fingerprint IS NOT NULL
+            ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+                event_count = issues.event_count + 1,
+                first_seen = least(issues.first_seen, excluded.first_seen),
+                last_seen = greatest(issues.last_seen, excluded.last_seen),
+                status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
+                regression = issues.regression OR issues.status = 'resolved'
+        )
+        SELECT count(*) FROM inserted
         """;
 
-    /// <summary>Stores an error event; false when its id was already stored in the project.</summary>
+    /// <summary>Stores an error event and keeps its issue; false when its id was already stored.</summary>
     public async Task<bool> InsertErrorAsync(ErrorEvent error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(InsertErrorSql);
@@ -158,14 +179,78 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         [
             error.ProjectId, error.EventId, error.OccurredAt, error.ReceivedAt, error.Level, error.Message,
             error.ExceptionType, error.ExceptionValue, error.Platform, error.Release, error.Environment, error.Tags,
-            error.RequestUrl, error.UserId, error.Sdk, error.Payload,
+            error.RequestUrl, error.UserId, error.Sdk, error.Payload, error.Fingerprint, error.IssueTitle,
         ];
         foreach (var value in values)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
+    // Recounts issues from their events: for events that got their fingerprint after they were stored (the
+    // start-up backfill), so the counts are those of the table, however often it runs. The upsert takes the
+    // same row locks in the same order as ingestion.
+    private const string RebuildIssuesSql = """
+        WITH seed AS (
+            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::boolean[])
+            AS seed(project_id, fingerprint, title, customer_behaviour)
+        )
+        INSERT INTO issues (
+            project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
+            trunk, status, regression, customer_behaviour, first_seen, last_seen, event_count)
+        SELECT seed.project_id, 'call', seed.fingerprint, seed.title, min(event.outcome), min(event.response_class),
+            min(event.sip_code), min(event.q850_cause), min(event.local_cause), min(event.trunk), 'unresolved', false,
+            seed.customer_behaviour, min(event.occurred_at), max(event.occurred_at), count(*)
+        FROM seed JOIN call_events AS event USING (project_id, fingerprint)
+        GROUP BY seed.project_id, seed.fingerprint, seed.title, seed.customer_behaviour
+        ORDER BY seed.fingerprint
+        ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+            event_count = excluded.event_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen
+        """;
+
+    private const string RebuildErrorIssuesSql = """
+        WITH seed AS (
+            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[]) AS seed(project_id, fingerprint, title)
+        )
+        INSERT INTO issues (
+            project_id, kind, fingerprint, title, status, regression, customer_behaviour,
+            first_seen, last_seen, event_count)
+        SELECT seed.project_id, 'error', seed.fingerprint, seed.title, 'unresolved', false, false,
+            min(event.occurred_at), max(event.occurred_at), count(*)
+        FROM seed JOIN error_events AS event USING (project_id, fingerprint)
+        GROUP BY seed.project_id, seed.fingerprint, seed.title
+        ORDER BY seed.fingerprint
+        ON CONFLICT (project_id, fingerprint) DO UPDATE SET
+            event_count = excluded.event_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen
+        """;
+
+    /// <summary>Creates or recounts the issues of these call events' fingerprints from the stored events.</summary>
+    public async Task RebuildIssuesAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken)
+    {
+        // The title of the earliest event, as when the issue is created at ingestion.
+        var seeds = events.Where(call => call.Fingerprint is not null).OrderBy(call => call.OccurredAt)
+            .DistinctBy(call => (call.ProjectId, call.Fingerprint)).ToList();
+        await using var command = dataSource.CreateCommand(RebuildIssuesSql);
+        command.Parameters.Add(Column(seeds, call => call.ProjectId));
+        command.Parameters.Add(Column(seeds, call => call.Fingerprint));
+        command.Parameters.Add(Column(seeds, call => call.IssueTitle));
+        command.Parameters.Add(Column(seeds, call => call.Outcome is { } outcome
+            && Sip.Outcome.CustomerBehaviour.Contains(outcome)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Creates or recounts the issues of these error events' fingerprints from the stored events.</summary>
+    public async Task RebuildErrorIssuesAsync(IReadOnlyList<ErrorEvent> errors, CancellationToken cancellationToken)
+    {
+        var seeds = errors.Where(error => error.Fingerprint is not null).OrderBy(error => error.OccurredAt)
+            .DistinctBy(error => (error.ProjectId, error.Fingerprint)).ToList();
+        await using var command = dataSource.CreateCommand(RebuildErrorIssuesSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.ProjectId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.Fingerprint).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.IssueTitle).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlParameter Column<T>(IReadOnlyList<CallEvent> events, Func<CallEvent, T> value) =>

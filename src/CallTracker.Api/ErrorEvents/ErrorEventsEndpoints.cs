@@ -70,7 +70,7 @@ public static class ErrorEventsEndpoints
             : TypedResults.Ok(ToDetails(error));
     }
 
-    private static ErrorEventDetails ToDetails(ErrorEvent error) => new()
+    public static ErrorEventDetails ToDetails(ErrorEvent error) => new()
     {
         EventId = error.EventId.ToString("N"),
         OccurredAt = error.OccurredAt,

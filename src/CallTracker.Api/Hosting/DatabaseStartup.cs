@@ -61,6 +61,8 @@ public static class DatabaseStartup
 
         var enricher = scope.ServiceProvider.GetRequiredService<CallEventEnricher>();
         await OutcomeBackfill.RunAsync(db, enricher, logger, CancellationToken.None);
+        await IssueBackfill.RunAsync(
+            db, enricher, scope.ServiceProvider.GetRequiredService<EventWriter>(), logger, CancellationToken.None);
 
         await BootstrapAsync(db, options.Bootstrap, clock.GetUtcNow(), logger);
     }

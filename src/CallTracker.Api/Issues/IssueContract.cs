@@ -1,25 +1,32 @@
+using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
 
 namespace CallTracker.Api.Issues;
 
-/// <summary>An issue: failed calls that share a fingerprint.</summary>
+/// <summary>An issue: failed calls (or error events from a Sentry SDK) that share a fingerprint.</summary>
 public sealed record IssueSummary
 {
     /// <example>42</example>
     public required long Id { get; init; }
 
+    /// <summary>call (failed calls) or error (exceptions and messages from a Sentry SDK, with no call).</summary>
+    /// <example>call</example>
+    public required string Kind { get; init; }
+
     /// <example>480 Temporarily Unavailable, Q.850 20 Subscriber absent</example>
     public required string Title { get; init; }
 
+    /// <summary>The failed calls' outcome; null for an error issue.</summary>
     /// <example>unreachable</example>
-    public required string Outcome { get; init; }
+    public string? Outcome { get; init; }
 
-    /// <summary>The outcome in words, in the language asked for (en or vi).</summary>
+    /// <summary>The outcome in words, in the language asked for (en or vi); null for an error issue.</summary>
     /// <example>Unreachable (off, no coverage, not registered)</example>
-    public required string OutcomeLabel { get; init; }
+    public string? OutcomeLabel { get; init; }
 
+    /// <summary>The failed calls' response class; null for an error issue.</summary>
     /// <example>4xx</example>
-    public required string ResponseClass { get; init; }
+    public string? ResponseClass { get; init; }
 
     /// <example>480</example>
     public int? SipCode { get; init; }
@@ -38,7 +45,9 @@ public sealed record IssueSummary
     /// <example>unresolved</example>
     public required string Status { get; init; }
 
-    /// <summary>A resolved issue came back (never set for customer behaviour such as busy).</summary>
+    /// <summary>
+    /// A resolved issue came back. Not set for customer behaviour such as busy, unless the project asks for it.
+    /// </summary>
     /// <example>false</example>
     public required bool Regression { get; init; }
 
@@ -66,7 +75,7 @@ public sealed record IssueDetails
 {
     public required IssueSummary Issue { get; init; }
 
-    /// <summary>Distinct agents among its events.</summary>
+    /// <summary>Distinct agents among its events (for an error issue, the SDK's user ids).</summary>
     /// <example>7</example>
     public required long Agents { get; init; }
 
@@ -74,14 +83,21 @@ public sealed record IssueDetails
     /// <example>95</example>
     public required long PhoneNumbers { get; init; }
 
-    /// <summary>Failures per UTC day, oldest first.</summary>
+    /// <summary>The time zone of the days: the <c>tz</c> asked for, UTC by default.</summary>
+    /// <example>Asia/Ho_Chi_Minh</example>
+    public required string TimeZone { get; init; }
+
+    /// <summary>Events per day in that time zone, oldest first; days without events are left out.</summary>
     public required IReadOnlyList<IssueDay> Days { get; init; }
 
-    /// <summary>The most recent event.</summary>
+    /// <summary>The most recent failed call, for a call issue.</summary>
     public EventDetails? LatestEvent { get; init; }
+
+    /// <summary>The most recent error event, for an error issue.</summary>
+    public ErrorEventDetails? LatestError { get; init; }
 }
 
-/// <summary>Failures of one issue on one UTC day.</summary>
+/// <summary>Events of one issue on one day.</summary>
 public sealed record IssueDay
 {
     /// <example>2026-12-04</example>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
@@ -32,7 +33,10 @@ public static class IssuesEndpoints
         issues.MapGet("{id}/events", EventsAsync)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("The events of one issue, newest first");
+            .WithSummary("The events of one issue, newest first")
+            .WithDescription(
+                "Failed calls for a call issue. For an error issue (kind error) the items are error events, in " +
+                "the shape of GET /api/v1/error-events.");
         issues.MapPatch("{id}", PatchAsync)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -41,6 +45,7 @@ public static class IssuesEndpoints
         return app;
     }
 
+    /// <param name="kind">call (failed calls) or error (exceptions and messages from Sentry SDKs).</param>
     /// <param name="status">unresolved, resolved or ignored.</param>
     /// <param name="outcome">An outcome name (see /api/v1/sip/outcomes).</param>
     /// <param name="class">Response class: 3xx, 4xx, 5xx, 6xx or none.</param>
@@ -52,8 +57,9 @@ public static class IssuesEndpoints
     /// <param name="cursor">The nextCursor of the previous page.</param>
     private static async Task<Results<Ok<IssuePage>, ValidationProblem>> ListAsync(
         HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
-        string? status = null, string? outcome = null, string? @class = null, string? code = null,
-        string? from = null, string? to = null, string? sort = null, string? limit = null, string? cursor = null)
+        string? kind = null, string? status = null, string? outcome = null, string? @class = null,
+        string? code = null, string? from = null, string? to = null, string? sort = null, string? limit = null,
+        string? cursor = null)
     {
         var request = http.Request;
         var errors = new Errors();
@@ -61,6 +67,7 @@ public static class IssuesEndpoints
         var filter = new IssueFilter(
             user.ProjectId(),
             OneOf(request, "sort", sort, Sorts, errors) ?? EventQueries.SortLastSeen,
+            OneOf(request, "kind", kind, IssueKinds.All, errors),
             OneOf(request, "status", status, Statuses, errors),
             OneOf(request, "outcome", outcome, Outcome.All, errors),
             OneOf(request, "class", @class, ResponseClass.Failures, errors),
@@ -84,34 +91,51 @@ public static class IssuesEndpoints
     }
 
     /// <param name="id">The issue's id.</param>
+    /// <param name="tz">IANA time zone of the per-day counts, e.g. Asia/Ho_Chi_Minh; UTC by default.</param>
     private static async Task<Results<Ok<IssueDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string id, HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+        string id, HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
+        string? tz = null)
     {
-        if (!long.TryParse(id, out var issueId))
+        var errors = new Errors();
+        var timeZone = TimeZones.Parse(http.Request, tz, errors);
+        var (issue, invalid, missing) = await FindAsync(id, user, queries, errors, cancellationToken);
+        if (invalid is not null)
         {
-            return BadId();
+            return invalid;
         }
 
-        var projectId = user.ProjectId();
-        var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
         if (issue is null)
         {
-            return NotFound(issueId);
+            return missing!;
         }
 
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
-        var latest = await queries.ListAsync(
-            new EventFilter(projectId, Fingerprint: issue.Fingerprint), null, 1, cancellationToken);
-        var reach = await queries.IssueReachAsync(projectId, issue.Fingerprint, cancellationToken);
-        var days = await queries.IssueDaysAsync(projectId, issue.Fingerprint, cancellationToken);
-
-        return TypedResults.Ok(new IssueDetails
+        var reach = await queries.IssueReachAsync(issue, cancellationToken);
+        var days = await queries.IssueDaysAsync(issue, timeZone.Id, cancellationToken);
+        var details = new IssueDetails
         {
             Issue = Summary(issue, language),
             Agents = reach.Agents,
             PhoneNumbers = reach.PhoneNumbers,
+            TimeZone = timeZone.Id,
             Days = days.Select(day => new IssueDay { Day = day.Day, Count = day.Count }).ToList(),
+        };
+
+        if (issue.Kind == IssueKinds.Error)
+        {
+            var latestError = await queries.ListErrorsAsync(
+                issue.ProjectId, null, 1, cancellationToken, issue.Fingerprint);
+            return TypedResults.Ok(details with
+            {
+                LatestError = latestError is [var error] ? ErrorEventsEndpoints.ToDetails(error) : null,
+            });
+        }
+
+        var latest = await queries.ListAsync(
+            new EventFilter(issue.ProjectId, Fingerprint: issue.Fingerprint), null, 1, cancellationToken);
+        return TypedResults.Ok(details with
+        {
             LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language) : null,
         });
     }
@@ -119,38 +143,65 @@ public static class IssuesEndpoints
     /// <param name="id">The issue's id.</param>
     /// <param name="limit">Events per page, 1-500; 50 by default.</param>
     /// <param name="cursor">The nextCursor of the previous page.</param>
-    private static async Task<Results<Ok<EventPage>, ValidationProblem, ProblemHttpResult>> EventsAsync(
-        string id, HttpContext http, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken,
-        string? limit = null, string? cursor = null)
+    private static async Task<Results<Ok<EventPage>, Ok<ErrorEventPage>, ValidationProblem, ProblemHttpResult>>
+        EventsAsync(
+            string id, HttpContext http, ClaimsPrincipal user, EventQueries queries,
+            CancellationToken cancellationToken, string? limit = null, string? cursor = null)
     {
-        if (!long.TryParse(id, out var issueId))
-        {
-            return BadId();
-        }
-
-        var projectId = user.ProjectId();
-        var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
-        if (issue is null)
-        {
-            return NotFound(issueId);
-        }
-
         var errors = new Errors();
         var pageSize = QueryParameters.PageSize(http.Request, limit, errors);
-
         var after = EventCursors.Decode(QueryParameters.Text(http.Request, "cursor", cursor, errors), errors);
-        if (errors.Count > 0)
+        var (issue, invalid, missing) = await FindAsync(id, user, queries, errors, cancellationToken);
+        if (invalid is not null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return invalid;
         }
 
-        var filter = new EventFilter(projectId, Fingerprint: issue.Fingerprint);
+        if (issue is null)
+        {
+            return missing!;
+        }
+
+        if (issue.Kind == IssueKinds.Error)
+        {
+            var errorPage = await queries.ListErrorsAsync(
+                issue.ProjectId, after, pageSize + 1, cancellationToken, issue.Fingerprint);
+            var last = errorPage.Count > pageSize ? errorPage[pageSize - 1] : null;
+            return TypedResults.Ok(new ErrorEventPage
+            {
+                Items = errorPage.Take(pageSize).Select(ErrorEventsEndpoints.ToDetails).ToList(),
+                NextCursor = last is null ? null : EventCursors.Encode(last.OccurredAt, last.EventId),
+            });
+        }
+
+        var filter = new EventFilter(issue.ProjectId, Fingerprint: issue.Fingerprint);
         var page = await queries.ListAsync(filter, after, pageSize + 1, cancellationToken);
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
         var items = page.Take(pageSize).Select(call => EventsEndpoints.ToDetails(call, language)).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
+    }
+
+    /// <summary>
+    /// What GET /issues/{id} and /issues/{id}/events do first: read the id, report the query's problems,
+    /// find the issue in the caller's project.
+    /// </summary>
+    private static async Task<(Issue? Issue, ValidationProblem? Invalid, ProblemHttpResult? Missing)> FindAsync(
+        string id, ClaimsPrincipal user, EventQueries queries, Errors errors, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, out var issueId))
+        {
+            errors.Add("id", BadIdMessage);
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, TypedResults.ValidationProblem(errors.ToDictionary()), null);
+        }
+
+        var issue = await queries.FindIssueAsync(user.ProjectId(), issueId, cancellationToken);
+        return issue is null ? (null, null, NotFound(issueId)) : (issue, null, null);
     }
 
     /// <param name="id">The issue's id.</param>
@@ -185,9 +236,11 @@ public static class IssuesEndpoints
     private static IssueSummary Summary(Issue issue, string language) => new()
     {
         Id = issue.Id,
+        Kind = issue.Kind,
         Title = issue.Title,
         Outcome = issue.Outcome,
-        OutcomeLabel = Outcome.Labels.TryGetValue(issue.Outcome, out var label) ? label.In(language) : issue.Outcome,
+        OutcomeLabel = issue.Outcome is null ? null
+            : Outcome.Labels.TryGetValue(issue.Outcome, out var label) ? label.In(language) : issue.Outcome,
         ResponseClass = issue.ResponseClass,
         SipCode = issue.SipCode,
         Q850Cause = issue.Q850Cause,
@@ -238,7 +291,9 @@ public static class IssuesEndpoints
     }
 
     private static ValidationProblem BadId() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be an issue's number."] });
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [BadIdMessage] });
+
+    private const string BadIdMessage = "id must be an issue's number.";
 
     private static ProblemHttpResult NotFound(long id) =>
         Problem(StatusCodes.Status404NotFound, "Not found", $"No issue {id} in this project.");

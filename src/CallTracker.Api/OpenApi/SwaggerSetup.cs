@@ -50,6 +50,7 @@ public static class SwaggerSetup
 
             options.OperationFilter<SecurityRequirementFilter>();
             options.OperationFilter<EventBatchBodyFilter>();
+            options.OperationFilter<OneOfResponsesFilter>();
             options.SchemaFilter<EventInputSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
 
@@ -99,6 +100,42 @@ public static class SwaggerSetup
                     ["text/plain"] = new() { Schema = schema },
                 },
             };
+        }
+    }
+
+    /// <summary>
+    /// An endpoint that answers one status with one of several shapes (an issue's events are failed calls or
+    /// error events, by the kind): the API explorer keeps only the last, so list them all as oneOf.
+    /// </summary>
+    private sealed class OneOfResponsesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var shapes = context.ApiDescription.ActionDescriptor.EndpointMetadata
+                .OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
+                .Where(metadata => metadata.Type is not null && metadata.Type != typeof(void))
+                .GroupBy(metadata => metadata.StatusCode)
+                .Where(group => group.Select(metadata => metadata.Type).Distinct().Count() > 1);
+
+            foreach (var shape in shapes)
+            {
+                if (operation.Responses?.TryGetValue($"{shape.Key}", out var response) is not true
+                    || response.Content is not { } content)
+                {
+                    continue;
+                }
+
+                var schema = new OpenApiSchema
+                {
+                    OneOf = shape.Select(metadata => metadata.Type!).Distinct()
+                        .Select(type => context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository))
+                        .ToList(),
+                };
+                foreach (var media in content.Values.OfType<OpenApiMediaType>())
+                {
+                    media.Schema = schema;
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CallTracker.Sip;
 using CallTracker.Storage.Entities;
 
 namespace CallTracker.Api.Sentry;
@@ -115,6 +116,11 @@ public static class SentryEventMapper
                 ? requestValue
                 : (JsonElement?)null;
 
+        var exceptionType = exception is { } type ? Text(type, "type") : null;
+        var exceptionValue = exception is { } value ? Text(value, "value") : null;
+        var message = Message(sentry);
+        var defaults = IssueFingerprint.ErrorDefaultParts(exceptionType, exceptionValue, message);
+
         return new ErrorEvent
         {
             ProjectId = projectId,
@@ -122,9 +128,9 @@ public static class SentryEventMapper
             OccurredAt = occurredAt,
             ReceivedAt = receivedAt,
             Level = Text(sentry, "level") is { Length: > 0 and <= 16 } level ? level : "error",
-            Message = Message(sentry),
-            ExceptionType = exception is { } type ? Text(type, "type") : null,
-            ExceptionValue = exception is { } value ? Text(value, "value") : null,
+            Message = message,
+            ExceptionType = exceptionType,
+            ExceptionValue = exceptionValue,
             Platform = Truncate(Text(sentry, "platform"), 64),
             Release = Text(sentry, "release"),
             Environment = Text(sentry, "environment"),
@@ -135,8 +141,19 @@ public static class SentryEventMapper
                 ? $"{Text(sdk, "name")}/{Text(sdk, "version")}"
                 : null,
             Payload = WithoutPersonalData(sentry),
+            Fingerprint = IssueFingerprint.Hash(IssueFingerprint.Resolve(ClientFingerprint(sentry), defaults)),
+            IssueTitle = IssueFingerprint.ErrorTitle(exceptionType, exceptionValue, message),
         };
     }
+
+    /// <summary>Sentry's fingerprint array, when it is one of strings (others are ignored, as Sentry does).</summary>
+    private static List<string>? ClientFingerprint(JsonElement sentry) =>
+        sentry.TryGetProperty("fingerprint", out var fingerprint) && fingerprint.ValueKind == JsonValueKind.Array
+            && fingerprint.GetArrayLength() is > 0 and <= 10
+            && fingerprint.EnumerateArray().All(part => part.ValueKind == JsonValueKind.String)
+                ? fingerprint.EnumerateArray().Select(part => part.GetString()!.Replace("\0", "", StringComparison.Ordinal))
+                    .ToList()
+                : null;
 
     /// <summary>Tags as Sentry allows them: an object of string values, or an array of [key, value] pairs.</summary>
     public static Dictionary<string, string> Tags(JsonElement sentry)

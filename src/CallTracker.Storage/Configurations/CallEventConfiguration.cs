@@ -39,7 +39,8 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
             .IncludeProperties(call => new { call.ResponseClass, call.SipCode, call.Outcome });
 
         // The start-up backfill finds events stored before outcomes existed without scanning the table.
-        builder.HasIndex(call => new { call.ProjectId, call.EventId })
+        // (Named: EF takes two unnamed indexes on the same columns for one.)
+        builder.HasIndex(call => new { call.ProjectId, call.EventId }, "outcome_pending")
             .HasFilter("outcome IS NULL")
             .HasDatabaseName("ix_call_events_outcome_pending");
 
@@ -47,5 +48,14 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
         builder.Property(call => call.Fingerprint).HasMaxLength(64).IsFixedLength();
         builder.HasIndex(call => new { call.ProjectId, call.Fingerprint, call.OccurredAt });
         builder.HasIndex(call => new { call.ProjectId, call.SipCode, call.OccurredAt });
+
+        // Report filters beyond the time range: a trunk, and a tag (tags @> '{"campaign":"x"}').
+        builder.HasIndex(call => new { call.ProjectId, call.Trunk, call.OccurredAt });
+        builder.HasIndex(call => call.Tags).HasMethod("gin").HasOperators("jsonb_path_ops");
+
+        // The start-up backfill finds failures stored before issues existed without scanning the table.
+        builder.HasIndex(call => new { call.ProjectId, call.EventId }, "issue_pending")
+            .HasFilter("fingerprint IS NULL AND response_class <> '2xx'")
+            .HasDatabaseName("ix_call_events_issue_pending");
     }
 }

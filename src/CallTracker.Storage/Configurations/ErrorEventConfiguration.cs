@@ -21,5 +21,14 @@ internal sealed class ErrorEventConfiguration : IEntityTypeConfiguration<ErrorEv
         // The error list: newest first, keyset on time then id, like the call events.
         builder.HasIndex(error => new { error.ProjectId, error.OccurredAt, error.EventId })
             .IsDescending(false, true, true);
+
+        // An error issue's events and its reach, like the call events' fingerprint index.
+        builder.Property(error => error.Fingerprint).HasMaxLength(64).IsFixedLength();
+        builder.HasIndex(error => new { error.ProjectId, error.Fingerprint, error.OccurredAt });
+
+        // The start-up backfill finds errors stored before they were grouped without scanning the table.
+        builder.HasIndex(error => new { error.ProjectId, error.EventId }, "issue_pending")
+            .HasFilter("fingerprint IS NULL")
+            .HasDatabaseName("ix_error_events_issue_pending");
     }
 }

@@ -12,6 +12,7 @@ internal sealed class IssueConfiguration : IEntityTypeConfiguration<Issue>
         builder.HasKey(issue => new { issue.ProjectId, issue.Id });
         builder.Property(issue => issue.Id).UseIdentityAlwaysColumn();
         builder.Property(issue => issue.Fingerprint).HasMaxLength(64).IsFixedLength();
+        builder.Property(issue => issue.Kind).HasMaxLength(8).HasDefaultValue("call");
         builder.Property(issue => issue.Outcome).HasMaxLength(32);
         builder.Property(issue => issue.ResponseClass).HasMaxLength(4);
         builder.Property(issue => issue.LocalCause).HasMaxLength(32);

@@ -39,6 +39,13 @@ public sealed class ErrorEvent
 
     public string? Sdk { get; set; }
 
+    /// <summary>The issue this error belongs to (hex SHA-256 of its fingerprint).</summary>
+    public string? Fingerprint { get; set; }
+
+    /// <summary>The title of its issue; not stored with the event, only used to create the issue.</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public string? IssueTitle { get; set; }
+
     /// <summary>
     /// jsonb: the event as the SDK sent it, without the user's IP address, cookies and credential
     /// headers, and without NUL characters.

@@ -1,6 +1,9 @@
 namespace CallTracker.Storage.Entities;
 
-/// <summary>Failed calls grouped by fingerprint, like a Sentry issue: one line to work through.</summary>
+/// <summary>
+/// Failed calls (or error events from a Sentry SDK) grouped by fingerprint, like a Sentry issue: one line to
+/// work through.
+/// </summary>
 public sealed class Issue
 {
     public int ProjectId { get; set; }
@@ -10,11 +13,16 @@ public sealed class Issue
     /// <summary>Hex SHA-256 of the fingerprint parts; unique in the project.</summary>
     public required string Fingerprint { get; set; }
 
+    /// <summary><c>call</c> (failed calls) or <c>error</c> (CRM exceptions and messages from a Sentry SDK).</summary>
+    public required string Kind { get; set; }
+
     public required string Title { get; set; }
 
-    public required string Outcome { get; set; }
+    /// <summary>The failed calls' outcome; null for error issues, which have no call.</summary>
+    public string? Outcome { get; set; }
 
-    public required string ResponseClass { get; set; }
+    /// <summary>The failed calls' response class; null for error issues.</summary>
+    public string? ResponseClass { get; set; }
 
     public int? SipCode { get; set; }
 

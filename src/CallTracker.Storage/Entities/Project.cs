@@ -9,6 +9,12 @@ public sealed class Project
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// When true, a new event on a resolved customer-behaviour issue (busy, no answer, ...) marks it as a
+    /// regression too. Off by default: the next busy customer is not news.
+    /// </summary>
+    public bool CustomerBehaviourRegresses { get; set; }
+
     public List<IngestKey> IngestKeys { get; set; } = [];
 
     public List<ApiToken> ApiTokens { get; set; } = [];

@@ -251,9 +251,11 @@ namespace CallTracker.Storage.Migrations
                     b.HasKey("ProjectId", "EventId")
                         .HasName("pk_call_events");
 
-                    b.HasIndex("ProjectId", "EventId")
-                        .HasDatabaseName("ix_call_events_outcome_pending")
-                        .HasFilter("outcome IS NULL");
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_call_events_tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Tags"), new[] { "jsonb_path_ops" });
 
                     b.HasIndex("ProjectId", "Agent", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_agent_occurred_at");
@@ -269,6 +271,17 @@ namespace CallTracker.Storage.Migrations
 
                     b.HasIndex("ProjectId", "SipCode", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_sip_code_occurred_at");
+
+                    b.HasIndex("ProjectId", "Trunk", "OccurredAt")
+                        .HasDatabaseName("ix_call_events_project_id_trunk_occurred_at");
+
+                    b.HasIndex(new[] { "ProjectId", "EventId" }, "issue_pending")
+                        .HasDatabaseName("ix_call_events_issue_pending")
+                        .HasFilter("fingerprint IS NULL AND response_class <> '2xx'");
+
+                    b.HasIndex(new[] { "ProjectId", "EventId" }, "outcome_pending")
+                        .HasDatabaseName("ix_call_events_outcome_pending")
+                        .HasFilter("outcome IS NULL");
 
                     b.ToTable("call_events", (string)null);
                 });
@@ -294,6 +307,12 @@ namespace CallTracker.Storage.Migrations
                     b.Property<string>("ExceptionValue")
                         .HasColumnType("text")
                         .HasColumnName("exception_value");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("fingerprint")
+                        .IsFixedLength();
 
                     b.Property<string>("Level")
                         .IsRequired()
@@ -347,9 +366,16 @@ namespace CallTracker.Storage.Migrations
                     b.HasKey("ProjectId", "EventId")
                         .HasName("pk_error_events");
 
+                    b.HasIndex("ProjectId", "Fingerprint", "OccurredAt")
+                        .HasDatabaseName("ix_error_events_project_id_fingerprint_occurred_at");
+
                     b.HasIndex("ProjectId", "OccurredAt", "EventId")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_error_events_project_id_occurred_at_event_id");
+
+                    b.HasIndex(new[] { "ProjectId", "EventId" }, "issue_pending")
+                        .HasDatabaseName("ix_error_events_issue_pending")
+                        .HasFilter("fingerprint IS NULL");
 
                     b.ToTable("error_events", (string)null);
                 });
@@ -416,6 +442,14 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_seen");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("call")
+                        .HasColumnName("kind");
+
                     b.Property<DateTimeOffset>("LastSeen")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
@@ -426,7 +460,6 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnName("local_cause");
 
                     b.Property<string>("Outcome")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("outcome");
@@ -440,7 +473,6 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnName("regression");
 
                     b.Property<string>("ResponseClass")
-                        .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)")
                         .HasColumnName("response_class");
@@ -489,6 +521,10 @@ namespace CallTracker.Storage.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("CustomerBehaviourRegresses")
+                        .HasColumnType("boolean")
+                        .HasColumnName("customer_behaviour_regresses");
 
                     b.Property<string>("Name")
                         .IsRequired()
