@@ -50,6 +50,17 @@ public static class Outcome
     public static IReadOnlySet<string> CustomerBehaviour { get; } =
         new HashSet<string> { Busy, NoAnswer, Declined, Unreachable, Cancelled };
 
+    /// <summary>
+    /// Outcomes where the network did its job, for the network effectiveness ratio (ITU-T E.425: answered,
+    /// user busy, ring no answer, terminal reject or unavailable). Two are placed by the same reasoning:
+    /// cancelled (the caller gave up while the call was being delivered) and invalid_number (the network
+    /// correctly said the number does not exist; the fault is in the number dialled). The rest are not:
+    /// network, configuration and media errors, blocked, redirected (the call was not delivered where it
+    /// was sent), no response and unknown (nothing shows the network did its job).
+    /// </summary>
+    public static IReadOnlySet<string> NetworkEffective { get; } =
+        new HashSet<string> { Answered, Busy, NoAnswer, Declined, Unreachable, Cancelled, InvalidNumber };
+
     /// <summary>Each outcome in a few words, for report headings.</summary>
     public static IReadOnlyDictionary<string, LocalizedText> Labels { get; } = new Dictionary<string, LocalizedText>
     {

@@ -1,14 +1,7 @@
-using CallTracker.Sip;
 using CallTracker.Storage.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace CallTracker.Storage;
-
-/// <summary>
-/// How many failures of one code fell in a report's range; calls with no code are counted per local
-/// cause instead, since that is all that tells them apart.
-/// </summary>
-public sealed record CodeCount(string ResponseClass, int? SipCode, string? LocalCause, string Outcome, long Count);
 
 /// <summary>What a list of events is narrowed to. Every bound is optional but the project.</summary>
 public sealed record EventFilter(
@@ -156,33 +149,6 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
         }
 
         return days;
-    }
-
-    /// <summary>Failures (everything but 2xx) per class, code and outcome in [from, to).</summary>
-    public async Task<List<CodeCount>> CountFailuresByCodeAsync(
-        int projectId, DateTimeOffset from, DateTimeOffset to, string? agent, CancellationToken cancellationToken)
-    {
-        var failures = db.CallEvents.AsNoTracking()
-            .Where(call => call.ProjectId == projectId)
-            .Where(call => call.OccurredAt >= from && call.OccurredAt < to)
-            .Where(call => call.ResponseClass != ResponseClass.Answered);
-
-        if (agent is not null)
-        {
-            failures = failures.Where(call => call.Agent == agent);
-        }
-
-        return await failures
-            .GroupBy(call => new
-            {
-                call.ResponseClass,
-                call.SipCode,
-                LocalCause = call.SipCode == null ? call.LocalCause : null,
-                Outcome = call.Outcome ?? "unknown",
-            })
-            .Select(group => new CodeCount(
-                group.Key.ResponseClass, group.Key.SipCode, group.Key.LocalCause, group.Key.Outcome, group.LongCount()))
-            .ToListAsync(cancellationToken);
     }
 
     /// <summary>One page of events, newest first, starting after <paramref name="after"/>.</summary>

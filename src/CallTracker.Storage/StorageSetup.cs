@@ -18,6 +18,7 @@ public static class StorageSetup
         services.AddDbContext<CallTrackerDbContext>(options => Configure(options, dataSource));
         services.AddScoped<EventWriter>();
         services.AddScoped<EventQueries>();
+        services.AddSingleton<ReportQueries>();
         return services;
     }
 

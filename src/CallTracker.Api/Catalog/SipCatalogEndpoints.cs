@@ -89,6 +89,7 @@ public static class SipCatalogEndpoints
             Outcome = outcome,
             Label = Outcome.Labels[outcome].In(language),
             CustomerBehaviour = Outcome.CustomerBehaviour.Contains(outcome),
+            NetworkEffective = Outcome.NetworkEffective.Contains(outcome),
         }).ToList());
     }
 
@@ -207,6 +208,13 @@ public sealed record OutcomeDetails
     /// <summary>True when the outcome describes the customer rather than a fault (busy, no answer, ...).</summary>
     /// <example>true</example>
     public required bool CustomerBehaviour { get; init; }
+
+    /// <summary>
+    /// True when the network did its job, so the call counts as effective in the network effectiveness
+    /// ratio (ITU-T E.425): answered, busy, no answer, declined, unreachable, cancelled, invalid number.
+    /// </summary>
+    /// <example>true</example>
+    public required bool NetworkEffective { get; init; }
 }
 
 /// <summary>A local cause a client may report.</summary>

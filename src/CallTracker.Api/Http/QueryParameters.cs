@@ -22,6 +22,20 @@ public static class QueryParameters
         return string.IsNullOrEmpty(bound) ? null : bound;
     }
 
+    /// <summary>A value from a fixed list (a status, an outcome, a class), or null when not given.</summary>
+    public static string? OneOf(
+        HttpRequest request, string name, string? bound, IReadOnlyList<string> allowed, Errors errors)
+    {
+        var value = Text(request, name, bound, errors);
+        if (value is not null && !allowed.Contains(value))
+        {
+            errors.Add(name, $"{name} must be one of {string.Join(", ", allowed)}.");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>The <c>limit</c> of a paged list: 1-500, 50 when not given.</summary>
     public static int PageSize(HttpRequest request, string? bound, Errors errors)
     {

@@ -6,12 +6,15 @@ namespace CallTracker.Api.Http;
 /// <summary>A half-open range [From, To) in UTC, read from <c>from</c> and <c>to</c> query parameters.</summary>
 public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
 {
-    /// <summary>Reads the range; a missing bound defaults to the last <paramref name="defaultLength"/>.</summary>
+    /// <summary>
+    /// Reads the range; a missing bound defaults to the last <paramref name="defaultLength"/>. A date without
+    /// a time is midnight in <paramref name="zone"/> (UTC when not given).
+    /// </summary>
     public static TimeRange? Parse(
         HttpRequest request, string? fromText, string? toText, DateTimeOffset now, TimeSpan defaultLength,
-        Errors errors)
+        Errors errors, TimeZoneInfo? zone = null)
     {
-        var (from, to) = ParseBounds(request, fromText, toText, errors);
+        var (from, to) = ParseBounds(request, fromText, toText, errors, zone);
         var end = to ?? now;
         var start = from ?? end - defaultLength;
 
@@ -25,10 +28,10 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
 
     /// <summary>Reads optional <c>from</c> and <c>to</c>; when both are given, from must come first.</summary>
     public static (DateTimeOffset? From, DateTimeOffset? To) ParseBounds(
-        HttpRequest request, string? fromText, string? toText, Errors errors)
+        HttpRequest request, string? fromText, string? toText, Errors errors, TimeZoneInfo? zone = null)
     {
-        var from = ParseBound("from", QueryParameters.Text(request, "from", fromText, errors), errors);
-        var to = ParseBound("to", QueryParameters.Text(request, "to", toText, errors), errors);
+        var from = ParseBound("from", QueryParameters.Text(request, "from", fromText, errors), errors, zone);
+        var to = ParseBound("to", QueryParameters.Text(request, "to", toText, errors), errors, zone);
         if (from >= to)
         {
             errors.Add("from", "from must be earlier than to.");
@@ -38,7 +41,7 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
     }
 
     /// <summary>Reads an optional bound; <c>null</c> when absent or invalid (then with an error).</summary>
-    public static DateTimeOffset? ParseBound(string name, string? value, Errors errors)
+    public static DateTimeOffset? ParseBound(string name, string? value, Errors errors, TimeZoneInfo? zone = null)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -47,7 +50,7 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return Midnight(day, zone ?? TimeZoneInfo.Utc);
         }
 
         // Unix epoch milliseconds, as in event bodies (what JavaScript's Date.now() gives).
@@ -71,5 +74,20 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
         }
 
         return instant;
+    }
+
+    /// <summary>
+    /// The instant a day starts in a zone. Where a daylight-saving change skips midnight (clocks jump from
+    /// 00:00 to 01:00), the day starts at the first local time that exists.
+    /// </summary>
+    private static DateTimeOffset Midnight(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
     }
 }

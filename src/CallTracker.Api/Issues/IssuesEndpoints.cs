@@ -66,11 +66,11 @@ public static class IssuesEndpoints
         var (start, end) = TimeRange.ParseBounds(request, from, to, errors);
         var filter = new IssueFilter(
             user.ProjectId(),
-            OneOf(request, "sort", sort, Sorts, errors) ?? EventQueries.SortLastSeen,
-            OneOf(request, "kind", kind, IssueKinds.All, errors),
-            OneOf(request, "status", status, Statuses, errors),
-            OneOf(request, "outcome", outcome, Outcome.All, errors),
-            OneOf(request, "class", @class, ResponseClass.Failures, errors),
+            QueryParameters.OneOf(request, "sort", sort, Sorts, errors) ?? EventQueries.SortLastSeen,
+            QueryParameters.OneOf(request, "kind", kind, IssueKinds.All, errors),
+            QueryParameters.OneOf(request, "status", status, Statuses, errors),
+            QueryParameters.OneOf(request, "outcome", outcome, Outcome.All, errors),
+            QueryParameters.OneOf(request, "class", @class, ResponseClass.Failures, errors),
             QueryParameters.WholeNumber(request, "code", code, errors),
             start,
             end);
@@ -252,19 +252,6 @@ public static class IssuesEndpoints
         LastSeen = issue.LastSeen,
         EventCount = issue.EventCount,
     };
-
-    private static string? OneOf(HttpRequest request, string name, string? bound, IReadOnlyList<string> allowed,
-        Errors errors)
-    {
-        var value = QueryParameters.Text(request, name, bound, errors);
-        if (value is not null && !allowed.Contains(value))
-        {
-            errors.Add(name, $"{name} must be one of {string.Join(", ", allowed)}.");
-            return null;
-        }
-
-        return value;
-    }
 
     private static string EncodeCursor(Issue issue, string sort) => PageCursor.Encode(sort, sort switch
     {

@@ -1,4 +1,5 @@
 using CallTracker.Api.Events;
+using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
@@ -51,6 +52,7 @@ public static class SwaggerSetup
             options.OperationFilter<SecurityRequirementFilter>();
             options.OperationFilter<EventBatchBodyFilter>();
             options.OperationFilter<OneOfResponsesFilter>();
+            options.OperationFilter<CsvDownloadFilter>();
             options.SchemaFilter<EventInputSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
 
@@ -114,8 +116,7 @@ public static class SwaggerSetup
             var shapes = context.ApiDescription.ActionDescriptor.EndpointMetadata
                 .OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
                 .Where(metadata => metadata.Type is not null && metadata.Type != typeof(void))
-                .GroupBy(metadata => metadata.StatusCode)
-                .Where(group => group.Select(metadata => metadata.Type).Distinct().Count() > 1);
+                .GroupBy(metadata => metadata.StatusCode);
 
             foreach (var shape in shapes)
             {
@@ -125,17 +126,44 @@ public static class SwaggerSetup
                     continue;
                 }
 
-                var schema = new OpenApiSchema
+                foreach (var (mediaType, media) in content)
                 {
-                    OneOf = shape.Select(metadata => metadata.Type!).Distinct()
-                        .Select(type => context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository))
-                        .ToList(),
-                };
-                foreach (var media in content.Values.OfType<OpenApiMediaType>())
-                {
-                    media.Schema = schema;
+                    var types = shape.Where(metadata => metadata.ContentTypes.Contains(mediaType))
+                        .Select(metadata => metadata.Type!).Distinct().ToList();
+                    if (types.Count > 1 && media is OpenApiMediaType concrete)
+                    {
+                        concrete.Schema = new OpenApiSchema
+                        {
+                            OneOf = types
+                                .Select(type => context.SchemaGenerator.GenerateSchema(type, context.SchemaRepository))
+                                .ToList(),
+                        };
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>Adds text/csv beside JSON to the 200 answer of the reports that can be downloaded as CSV.</summary>
+    private sealed class CsvDownloadFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<CsvDownload>().Any()
+                || operation.Responses?.TryGetValue("200", out var response) is not true
+                || response is not OpenApiResponse { Content: { } content })
+            {
+                return;
+            }
+
+            content[CsvFile.ContentType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "UTF-8 with a byte order mark, a header row, CRLF line ends, times in tz.",
+                },
+            };
         }
     }
 

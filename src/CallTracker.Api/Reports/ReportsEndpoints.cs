@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using CallTracker.Api.Events;
 using CallTracker.Api.Http;
@@ -8,147 +9,452 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallTracker.Api.Reports;
 
-/// <summary>Reports over failed calls. Answered calls (2xx) are stored but never counted here.</summary>
+/// <summary>
+/// Reports over failed calls, and over answered ones where a ratio needs them. Every report takes the same
+/// filters (<see cref="ReportQuery"/>) and can be downloaded as CSV.
+/// </summary>
 public static class ReportsEndpoints
 {
-    private static readonly TimeSpan DefaultRange = TimeSpan.FromHours(24);
+    private const int MaxBuckets = 1000;
+    private const string Filters =
+        " Filters: agent, trunk, outcome, class, code, country, carrier and any tag as tag[key]=value. The " +
+        "range is [from, to) by the time the call ended, the last 24 hours by default; a date without a time " +
+        "is midnight in tz. CSV with format=csv or Accept: text/csv.";
+
+    private static readonly string[] GroupBys = ["class", "outcome", "code"];
+    private static readonly string[] Intervals = ["hour", "day"];
 
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup("/api/v1/reports").WithTags("Reports");
+        var reports = app.MapGroup("/api/v1/reports").WithTags("Reports")
+            .RequireAuthorization(Authentication.ReadPolicy);
 
-        reports.MapGet("classes", ClassesAsync)
-            .RequireAuthorization(Authentication.ReadPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Failed calls per SIP response class, with the codes inside each")
-            .WithDescription(
-                "Classes 3xx, 4xx, 5xx, 6xx and `none` (the call ended with no final response; broken down " +
-                "by local cause) are always listed, in that order, with zero counts too. The range is " +
-                "[from, to) by the time the call ended; the default is the last 24 hours.");
-
-        reports.MapGet("outcomes", OutcomesAsync)
-            .RequireAuthorization(Authentication.ReadPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Failed calls per outcome: busy, no answer, unreachable, network error, ...")
-            .WithDescription(
-                "Every failure outcome is listed, in a fixed order, with zero counts too, and the codes that " +
-                "led to it. Labels follow Accept-Language (en, vi). Same range and filters as the class report.");
+        Report(reports.MapGet("classes", ClassesAsync),
+            "Failed calls per SIP response class, with the codes inside each",
+            "Classes 3xx, 4xx, 5xx, 6xx and `none` (the call ended with no final response; broken down by " +
+            "local cause) are always listed, in that order, with zero counts too.");
+        Report(reports.MapGet("outcomes", OutcomesAsync),
+            "Failed calls per outcome: busy, no answer, unreachable, network error, ...",
+            "Every failure outcome is listed, in a fixed order, with zero counts too, and the codes that led " +
+            "to it. Labels follow Accept-Language (en, vi).");
+        Report(reports.MapGet("codes", CodesAsync),
+            "Failed calls per response code (and per local cause for calls with none), most frequent first",
+            "Each code with its class, standard phrase, share of all failures and the outcomes it gave.");
+        Report(reports.MapGet("agents", AgentsAsync),
+            "Failures, outcomes and answer ratios per agent",
+            Breakdown("agent"));
+        Report(reports.MapGet("trunks", TrunksAsync),
+            "Failures, outcomes and answer ratios per trunk",
+            Breakdown("trunk"));
+        Report(reports.MapGet("carriers", CarriersAsync),
+            "Failures, outcomes and answer ratios per country and carrier of the number dialled",
+            Breakdown("country and carrier (the operator the number's range was allocated to, from " +
+                "libphonenumber: numbers ported since keep their original carrier)"));
+        Report(reports.MapGet("tags/{key}", TagAsync),
+            "Failures, outcomes and answer ratios per value of one tag, e.g. tags/campaign",
+            Breakdown("value of the tag (calls without it form the row with a null value)"));
+        Report(reports.MapGet("timeseries", TimeseriesAsync),
+            "Failed calls over time, per hour or day in a time zone, by class, outcome or code",
+            "Buckets are hours or days in tz (a day is local midnight to midnight), every bucket of the range " +
+            "listed, empty ones as zero, at most 1000. Each bucket also has the answered calls and the ratios.");
+        Report(reports.MapGet("ratios", RatiosAsync),
+            "Answer-seizure ratio (ASR) and network effectiveness ratio (NER) over the range",
+            "ASR = answered / attempts. NER (ITU-T E.425) = effective / attempts, where effective is every " +
+            "call the network delivered: answered, busy, no answer, declined, unreachable, cancelled and " +
+            "invalid number (see networkEffective in /api/v1/sip/outcomes). Both are null when no answered " +
+            "call is in scope: the project does not send them, or a filter such as class or outcome excludes them.");
 
         return app;
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, date or epoch ms; default 24 h ago.</param>
-    /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
-    /// <param name="agent">Only this agent's calls, by the id posted.</param>
-    private static async Task<Results<Ok<ClassReport>, ValidationProblem>> ClassesAsync(
-        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
-        CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
+    private static void Report(RouteHandlerBuilder route, string summary, string description) =>
+        route.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary(summary)
+            .WithDescription(description + Filters);
+
+    private static string Breakdown(string what) =>
+        $"One row per {what}, most failures first, up to limit (100 by default, at most 1000; more says " +
+        "there were others), and a total row. Each row has its failures per outcome, answered calls, " +
+        "attempts (failures + answered), ASR and NER (null when no answered call is in scope).";
+
+    private static async Task<Results<Ok<ClassReport>, ValidationProblem, CsvFile>> ClassesAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (scope, problem) = await ReadScopeAsync(http, user, queries, clock, from, to, agent, cancellationToken);
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
         if (scope is null)
         {
             return problem!;
         }
 
-        var (range, agentId, counts, language) = scope;
-
-        var total = counts.Sum(count => count.Count);
+        var failures = Failures(await reports.CountAsync(scope.Filter, new ReportGrouping(), cancellationToken));
+        var total = failures.Sum(row => row.Count);
         var classes = ResponseClass.Failures.Select(responseClass =>
         {
-            var inClass = counts.Where(count => count.ResponseClass == responseClass).ToList();
-            var classTotal = inClass.Sum(count => count.Count);
-
-            var codes = inClass.Where(count => count.SipCode is not null)
-                .GroupBy(count => count.SipCode!.Value)
-                .Select(group => new CodeCount(responseClass, group.Key, null, "", group.Sum(count => count.Count)))
-                .OrderByDescending(count => count.Count).ThenBy(count => count.SipCode)
-                .Select(count => new CodeShare
-                {
-                    Code = count.SipCode!.Value,
-                    Phrase = SipStatusCodes.StandardPhrase(count.SipCode.Value),
-                    Count = count.Count,
-                    Share = Share(count.Count, classTotal),
-                })
-                .ToList();
-
-            var causes = inClass.Where(count => count.SipCode is null)
-                .GroupBy(count => count.LocalCause ?? LocalCauses.Unknown)
-                .Select(group => new CodeCount(responseClass, null, group.Key, "", group.Sum(count => count.Count)))
-                .OrderByDescending(count => count.Count).ThenBy(count => count.LocalCause)
-                .Select(count => new LocalCauseShare
-                {
-                    LocalCause = count.LocalCause ?? "unknown",
-                    Count = count.Count,
-                    Share = Share(count.Count, classTotal),
-                })
-                .ToList();
-
+            var inClass = failures.Where(row => row.ResponseClass == responseClass).ToList();
+            var classTotal = inClass.Sum(row => row.Count);
             return new ClassShare
             {
                 Class = responseClass,
                 Count = classTotal,
                 Share = Share(classTotal, total),
-                Codes = codes,
-                LocalCauses = causes,
-                Outcomes = OutcomeShares(inClass, classTotal, language, includeZeroes: false),
+                Codes = CodeShares(inClass, classTotal),
+                LocalCauses = inClass.Where(row => row.SipCode is null)
+                    .GroupBy(row => row.LocalCause ?? LocalCauses.Unknown)
+                    .Select(group => new LocalCauseShare
+                    {
+                        LocalCause = group.Key,
+                        Count = group.Sum(row => row.Count),
+                        Share = Share(group.Sum(row => row.Count), classTotal),
+                    })
+                    .OrderByDescending(cause => cause.Count).ThenBy(cause => cause.LocalCause, StringComparer.Ordinal)
+                    .ToList(),
+                Outcomes = OutcomeShares(inClass, classTotal, scope.Language, includeZeroes: false),
             };
         }).ToList();
 
-        return TypedResults.Ok(new ClassReport
+        var report = new ClassReport
         {
-            From = range.From,
-            To = range.To,
-            Agent = agentId,
+            From = scope.Filter.From,
+            To = scope.Filter.To,
+            Agent = scope.Filter.Agent,
             Total = total,
             Classes = classes,
-        });
+        };
+        return scope.Csv ? Csv(scope, "classes", ClassCsv.Header, ClassCsv.Rows(report)) : TypedResults.Ok(report);
     }
 
-    /// <param name="from">Start (inclusive): ISO 8601 with offset or Z, date or epoch ms; default 24 h ago.</param>
-    /// <param name="to">End of the range (exclusive), same forms. Default: now.</param>
-    /// <param name="agent">Only this agent's calls, by the id posted.</param>
-    private static async Task<Results<Ok<OutcomeReport>, ValidationProblem>> OutcomesAsync(
-        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock,
-        CancellationToken cancellationToken, string? from = null, string? to = null, string? agent = null)
+    private static async Task<Results<Ok<OutcomeReport>, ValidationProblem, CsvFile>> OutcomesAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (scope, problem) = await ReadScopeAsync(http, user, queries, clock, from, to, agent, cancellationToken);
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
         if (scope is null)
         {
             return problem!;
         }
 
-        var (range, agentId, counts, language) = scope;
-        var total = counts.Sum(count => count.Count);
-
-        return TypedResults.Ok(new OutcomeReport
+        var failures = Failures(await reports.CountAsync(scope.Filter, new ReportGrouping(), cancellationToken));
+        var total = failures.Sum(row => row.Count);
+        var report = new OutcomeReport
         {
-            From = range.From,
-            To = range.To,
-            Agent = agentId,
+            From = scope.Filter.From,
+            To = scope.Filter.To,
+            Agent = scope.Filter.Agent,
             Total = total,
-            Outcomes = OutcomeShares(counts, total, language, includeZeroes: true),
-        });
+            Outcomes = OutcomeShares(failures, total, scope.Language, includeZeroes: true),
+        };
+        return scope.Csv
+            ? Csv(scope, "outcomes", ["outcome", "label", "count", "share"],
+                report.Outcomes.Select(outcome => Row(outcome.Outcome, outcome.Label, outcome.Count, outcome.Share)))
+            : TypedResults.Ok(report);
     }
+
+    private static async Task<Results<Ok<CodeReport>, ValidationProblem, CsvFile>> CodesAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
+        if (scope is null)
+        {
+            return problem!;
+        }
+
+        var failures = Failures(await reports.CountAsync(scope.Filter, new ReportGrouping(), cancellationToken));
+        var total = failures.Sum(row => row.Count);
+        var codes = failures
+            .GroupBy(row => (row.SipCode, row.LocalCause, row.ResponseClass))
+            .Select(group => new CodeRow
+            {
+                Code = group.Key.SipCode,
+                Phrase = group.Key.SipCode is { } code ? SipStatusCodes.StandardPhrase(code) : null,
+                Class = group.Key.ResponseClass,
+                LocalCause = group.Key.LocalCause,
+                Count = group.Sum(row => row.Count),
+                Share = Share(group.Sum(row => row.Count), total),
+                Outcomes = group.GroupBy(row => row.Outcome)
+                    .Select(outcome => new OutcomeCount { Outcome = outcome.Key, Count = outcome.Sum(row => row.Count) })
+                    .OrderByDescending(outcome => outcome.Count).ThenBy(outcome => outcome.Outcome, StringComparer.Ordinal)
+                    .ToList(),
+            })
+            .OrderByDescending(row => row.Count).ThenBy(row => row.Code ?? 1000)
+            .ThenBy(row => row.LocalCause, StringComparer.Ordinal)
+            .ToList();
+
+        var report = new CodeReport { From = scope.Filter.From, To = scope.Filter.To, Total = total, Codes = codes };
+        return scope.Csv
+            ? Csv(scope, "codes", ["code", "phrase", "class", "local_cause", "count", "share", "outcomes"],
+                codes.Select(code => Row(code.Code, code.Phrase, code.Class, code.LocalCause, code.Count, code.Share,
+                    string.Join(' ', code.Outcomes.Select(outcome => $"{outcome.Outcome}:{outcome.Count}")))))
+            : TypedResults.Ok(report);
+    }
+
+    /// <param name="limit">Rows to return, most failures first: 1-1000, 100 by default.</param>
+    private static Task<Results<Ok<BreakdownReport>, ValidationProblem, CsvFile>> AgentsAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken, string? limit = null) =>
+        BreakdownAsync(query, new ReportGrouping(ReportDimension.Agent), "agent", limit, http, user, reports, clock,
+            cancellationToken);
+
+    /// <param name="limit">Rows to return, most failures first: 1-1000, 100 by default.</param>
+    private static Task<Results<Ok<BreakdownReport>, ValidationProblem, CsvFile>> TrunksAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken, string? limit = null) =>
+        BreakdownAsync(query, new ReportGrouping(ReportDimension.Trunk), "trunk", limit, http, user, reports, clock,
+            cancellationToken);
+
+    /// <param name="limit">Rows to return, most failures first: 1-1000, 100 by default.</param>
+    private static Task<Results<Ok<BreakdownReport>, ValidationProblem, CsvFile>> CarriersAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken, string? limit = null) =>
+        BreakdownAsync(query, new ReportGrouping(ReportDimension.Carrier), "carrier", limit, http, user, reports,
+            clock, cancellationToken);
+
+    /// <param name="key">The tag's key, as posted in the events' tags (e.g. campaign).</param>
+    /// <param name="limit">Rows to return, most failures first: 1-1000, 100 by default.</param>
+    private static Task<Results<Ok<BreakdownReport>, ValidationProblem, CsvFile>> TagAsync(
+        string key, [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken, string? limit = null) =>
+        BreakdownAsync(query, new ReportGrouping(ReportDimension.Tag, key), $"tag:{key}", limit, http, user,
+            reports, clock, cancellationToken);
+
+    private static async Task<Results<Ok<BreakdownReport>, ValidationProblem, CsvFile>> BreakdownAsync(
+        ReportQuery query, ReportGrouping grouping, string by, string? limit, HttpContext http, ClaimsPrincipal user,
+        ReportQueries reports, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
+        var errors = new Errors();
+        var rowLimit = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? 100;
+        if (rowLimit is < 1 or > 1000)
+        {
+            errors.Add("limit", "limit must be between 1 and 1000.");
+        }
+
+        if (scope is null || errors.Count > 0)
+        {
+            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
+        var answeredInScope = rows.Any(IsAnswered);
+        var groups = rows.GroupBy(row => (row.Group, row.Group2))
+            .Select(group => Tally(group.ToList(), answeredInScope) with
+            {
+                Value = grouping.Dimension == ReportDimension.Carrier ? group.Key.Group2 : group.Key.Group,
+                Country = grouping.Dimension == ReportDimension.Carrier ? group.Key.Group : null,
+            })
+            .OrderByDescending(row => row.Failures).ThenByDescending(row => row.Attempts)
+            .ThenBy(row => row.Country, StringComparer.Ordinal).ThenBy(row => row.Value, StringComparer.Ordinal)
+            .ToList();
+
+        var report = new BreakdownReport
+        {
+            From = scope.Filter.From,
+            To = scope.Filter.To,
+            By = by,
+            AnsweredCallsInScope = answeredInScope,
+            Total = Tally(rows, answeredInScope),
+            Rows = groups.Take(rowLimit).ToList(),
+            More = groups.Count > rowLimit,
+        };
+
+        if (!scope.Csv)
+        {
+            return TypedResults.Ok(report);
+        }
+
+        var keys = grouping.Dimension == ReportDimension.Carrier ? new[] { "country", "carrier" } : [by];
+        var outcomes = FailureOutcomes.ToList();
+        string[] header = [.. keys, "failures", "answered", "attempts", "asr", "ner", .. outcomes];
+        return Csv(scope, by.Replace(':', '-'), header, report.Rows.Select(row => Row(
+        [
+            .. grouping.Dimension == ReportDimension.Carrier ? new object?[] { row.Country, row.Value } : [row.Value],
+            row.Failures, row.Answered, row.Attempts, row.Asr, row.Ner,
+            .. outcomes.Select(outcome => (object?)row.Outcomes[outcome]),
+        ])));
+    }
+
+    /// <param name="interval">hour or day (in tz).</param>
+    /// <param name="groupBy">class, outcome or code: what each bucket's counts are split by.</param>
+    private static async Task<Results<Ok<Timeseries>, ValidationProblem, CsvFile>> TimeseriesAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken, string? interval = null, string? groupBy = null)
+    {
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
+        var errors = new Errors();
+        var step = QueryParameters.OneOf(http.Request, "interval", interval, Intervals, errors) ?? "hour";
+        var split = QueryParameters.OneOf(http.Request, "groupBy", groupBy, GroupBys, errors) ?? "class";
+        if (scope is not null && errors.Count == 0)
+        {
+            var length = step == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+            if ((scope.Filter.To - scope.Filter.From) / length > MaxBuckets - 1)
+            {
+                errors.Add("from", $"The range holds more than {MaxBuckets} {step}s: shorten it or use interval=day.");
+            }
+        }
+
+        if (scope is null || errors.Count > 0)
+        {
+            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var reportInterval = step == "hour" ? ReportInterval.Hour : ReportInterval.Day;
+        var grouping = new ReportGrouping(Interval: reportInterval, TimeZone: scope.Zone.Id);
+        var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
+        var starts = await reports.BucketsAsync(
+            scope.Filter.From, scope.Filter.To, reportInterval, scope.Zone.Id, cancellationToken);
+
+        var answeredInScope = rows.Any(IsAnswered);
+        Func<ReportRow, string> keyOf = split switch
+        {
+            "outcome" => row => row.Outcome,
+            "code" => row => row.SipCode?.ToString(CultureInfo.InvariantCulture) ?? ResponseClass.None,
+            _ => row => row.ResponseClass,
+        };
+        var failures = Failures(rows);
+        var keys = split switch
+        {
+            "outcome" => FailureOutcomes.ToList(),
+            "code" => failures.GroupBy(keyOf).OrderByDescending(group => group.Sum(row => row.Count))
+                .ThenBy(group => group.Key, StringComparer.Ordinal).Select(group => group.Key).ToList(),
+            _ => ResponseClass.Failures.ToList(),
+        };
+
+        var byBucket = rows.ToLookup(row => row.Bucket);
+        var buckets = starts.Select(start =>
+        {
+            var inBucket = byBucket[start].ToList();
+            var tally = Tally(inBucket, answeredInScope);
+            var counts = keys.ToDictionary(key => key, _ => 0L);
+            foreach (var row in Failures(inBucket))
+            {
+                counts[keyOf(row)] += row.Count;
+            }
+
+            return new TimeBucket
+            {
+                Start = TimeZones.Format(start, scope.Zone),
+                Failures = tally.Failures,
+                Answered = tally.Answered,
+                Asr = tally.Asr,
+                Ner = tally.Ner,
+                Counts = counts,
+            };
+        }).ToList();
+
+        var report = new Timeseries
+        {
+            From = scope.Filter.From,
+            To = scope.Filter.To,
+            Interval = step,
+            TimeZone = scope.Zone.Id,
+            GroupBy = split,
+            AnsweredCallsInScope = answeredInScope,
+            Keys = keys,
+            Buckets = buckets,
+        };
+        string[] header = ["start", "failures", "answered", "asr", "ner", .. keys];
+        return scope.Csv
+            ? Csv(scope, "timeseries", header, buckets.Select(bucket => Row(
+                [bucket.Start, bucket.Failures, bucket.Answered, bucket.Asr, bucket.Ner,
+                    .. keys.Select(key => (object?)bucket.Counts[key])])))
+            : TypedResults.Ok(report);
+    }
+
+    private static async Task<Results<Ok<RatioReport>, ValidationProblem, CsvFile>> RatiosAsync(
+        [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
+        if (scope is null)
+        {
+            return problem!;
+        }
+
+        var rows = await reports.CountAsync(scope.Filter, new ReportGrouping(), cancellationToken);
+        var tally = Tally(rows, rows.Any(IsAnswered));
+        var report = new RatioReport
+        {
+            From = scope.Filter.From,
+            To = scope.Filter.To,
+            AnsweredCallsInScope = tally.Answered > 0,
+            Attempts = tally.Attempts,
+            Answered = tally.Answered,
+            Effective = rows.Where(row => Outcome.NetworkEffective.Contains(row.Outcome)).Sum(row => row.Count),
+            Failures = tally.Failures,
+            Asr = tally.Asr,
+            Ner = tally.Ner,
+        };
+        return scope.Csv
+            ? Csv(scope, "ratios", ["attempts", "answered", "effective", "failures", "asr", "ner"],
+                [Row(report.Attempts, report.Answered, report.Effective, report.Failures, report.Asr, report.Ner)])
+            : TypedResults.Ok(report);
+    }
+
+    /// <summary>Every outcome but answered, in the catalogue's order: the columns of a failure breakdown.</summary>
+    private static IEnumerable<string> FailureOutcomes => Outcome.All.Where(outcome => outcome != Outcome.Answered);
+
+    private static bool IsAnswered(ReportRow row) => row.ResponseClass == ResponseClass.Answered;
+
+    private static List<ReportRow> Failures(IEnumerable<ReportRow> rows) =>
+        rows.Where(row => !IsAnswered(row)).ToList();
+
+    /// <summary>
+    /// Failures per outcome, answered calls and the ratios of some rows. The ratios are null when the scope
+    /// has no answered call at all (nothing says the project sends them), and 0 for a row without any when
+    /// others have some: that row's calls really were never answered.
+    /// </summary>
+    private static BreakdownRow Tally(IReadOnlyCollection<ReportRow> rows, bool answeredInScope)
+    {
+        var answered = rows.Where(IsAnswered).Sum(row => row.Count);
+        var failures = rows.Where(row => !IsAnswered(row)).ToList();
+        var failed = failures.Sum(row => row.Count);
+        var attempts = answered + failed;
+        var effective = rows.Where(row => Outcome.NetworkEffective.Contains(row.Outcome)).Sum(row => row.Count);
+
+        return new BreakdownRow
+        {
+            Failures = failed,
+            Answered = answered,
+            Attempts = attempts,
+            Asr = answeredInScope ? Share(answered, attempts) : null,
+            Ner = answeredInScope ? Share(effective, attempts) : null,
+            Outcomes = FailureOutcomes.ToDictionary(
+                outcome => outcome, outcome => failures.Where(row => row.Outcome == outcome).Sum(row => row.Count)),
+        };
+    }
+
+    private static List<CodeShare> CodeShares(IEnumerable<ReportRow> rows, long classTotal) =>
+        rows.Where(row => row.SipCode is not null)
+            .GroupBy(row => row.SipCode!.Value)
+            .Select(group => new CodeShare
+            {
+                Code = group.Key,
+                Phrase = SipStatusCodes.StandardPhrase(group.Key),
+                Count = group.Sum(row => row.Count),
+                Share = Share(group.Sum(row => row.Count), classTotal),
+            })
+            .OrderByDescending(code => code.Count).ThenBy(code => code.Code)
+            .ToList();
 
     /// <summary>Failures per outcome, in the catalogue's order, with the codes that led to each.</summary>
     private static List<OutcomeShare> OutcomeShares(
-        IReadOnlyList<CodeCount> counts, long total, string language, bool includeZeroes) =>
-        Outcome.All.Where(outcome => outcome != Outcome.Answered)
+        IReadOnlyList<ReportRow> rows, long total, string language, bool includeZeroes) =>
+        FailureOutcomes
             .Select(outcome =>
             {
-                var matching = counts.Where(count => count.Outcome == outcome).ToList();
-                var count = matching.Sum(item => item.Count);
+                var matching = rows.Where(row => row.Outcome == outcome).ToList();
+                var count = matching.Sum(row => row.Count);
                 return new OutcomeShare
                 {
                     Outcome = outcome,
                     Label = Outcome.Labels[outcome].In(language),
                     Count = count,
                     Share = Share(count, total),
-                    Codes = matching.Where(item => item.SipCode is not null)
-                        .GroupBy(item => item.SipCode!.Value)
-                        .Select(group => new OutcomeCode { Code = group.Key, Count = group.Sum(item => item.Count) })
+                    Codes = matching.Where(row => row.SipCode is not null)
+                        .GroupBy(row => row.SipCode!.Value)
+                        .Select(group => new OutcomeCode { Code = group.Key, Count = group.Sum(row => row.Count) })
                         .OrderByDescending(code => code.Count).ThenBy(code => code.Code)
                         .ToList(),
                 };
@@ -156,168 +462,34 @@ public static class ReportsEndpoints
             .Where(share => includeZeroes || share.Count > 0)
             .ToList();
 
-    /// <summary>What both reports read first: the range and agent asked for, the counts, the language.</summary>
-    private sealed record ReportScope(TimeRange Range, string? Agent, List<CodeCount> Counts, string Language);
-
-    private static async Task<(ReportScope? Scope, ValidationProblem? Problem)> ReadScopeAsync(
-        HttpContext http, ClaimsPrincipal user, EventQueries queries, TimeProvider clock, string? from, string? to,
-        string? agent, CancellationToken cancellationToken)
+    private static CsvFile Csv(
+        ReportScope scope, string name, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<object?>> rows)
     {
-        var errors = new Errors();
-        var range = TimeRange.Parse(http.Request, from, to, clock.GetUtcNow(), DefaultRange, errors);
-        var agentId = QueryParameters.Text(http.Request, "agent", agent, errors);
-        if (range is null || errors.Count > 0)
-        {
-            return (null, TypedResults.ValidationProblem(errors.ToDictionary()));
-        }
-
-        var counts = await queries.CountFailuresByCodeAsync(
-            user.ProjectId(), range.From, range.To, agentId, cancellationToken);
-        Language.VaryByLanguage(http.Response);
-        return (new ReportScope(range, agentId, counts, Language.Of(http.Request)), null);
+        var day = TimeZoneInfo.ConvertTime(scope.Filter.From, scope.Zone).ToString("yyyy-MM-dd",
+            CultureInfo.InvariantCulture);
+        return new CsvFile($"calltracker-{name}-{day}.csv", header, rows);
     }
 
+    private static object?[] Row(params object?[] values) => values;
+
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
-}
 
-/// <summary>Failed calls in a time range, per response class.</summary>
-public sealed record ClassReport
-{
-    /// <summary>Start of the range (inclusive, UTC).</summary>
-    /// <example>2026-12-03T09:00:00Z</example>
-    public required DateTimeOffset From { get; init; }
+    /// <summary>The class report as a table: one line per code or local cause, one for an empty class.</summary>
+    private static class ClassCsv
+    {
+        public static readonly string[] Header =
+            ["class", "class_count", "class_share", "code", "phrase", "local_cause", "count", "share_of_class"];
 
-    /// <summary>End of the range (exclusive, UTC).</summary>
-    /// <example>2026-12-04T09:00:00Z</example>
-    public required DateTimeOffset To { get; init; }
-
-    /// <summary>The agent the report is narrowed to, if any.</summary>
-    /// <example>agent-007</example>
-    public string? Agent { get; init; }
-
-    /// <summary>Failed calls in the range (answered calls are never counted).</summary>
-    /// <example>16</example>
-    public required long Total { get; init; }
-
-    /// <summary>3xx, 4xx, 5xx, 6xx and none, always all five and in that order.</summary>
-    public required IReadOnlyList<ClassShare> Classes { get; init; }
-}
-
-/// <summary>The failed calls of one response class.</summary>
-public sealed record ClassShare
-{
-    /// <summary>The response class: 3xx, 4xx, 5xx, 6xx, or none (the call ended with no final response).</summary>
-    /// <example>4xx</example>
-    public required string Class { get; init; }
-
-    /// <summary>Failed calls in this class.</summary>
-    /// <example>10</example>
-    public required long Count { get; init; }
-
-    /// <summary>This class's fraction of all failed calls, 0 to 1, rounded to 4 places.</summary>
-    /// <example>0.625</example>
-    public required double Share { get; init; }
-
-    /// <summary>The codes in the class, most frequent first.</summary>
-    public required IReadOnlyList<CodeShare> Codes { get; init; }
-
-    /// <summary>For class none: what the client saw, most frequent first. Empty for the other classes.</summary>
-    public required IReadOnlyList<LocalCauseShare> LocalCauses { get; init; }
-
-    /// <summary>The outcomes of this class's failures (those with a count), shares of the class.</summary>
-    public required IReadOnlyList<OutcomeShare> Outcomes { get; init; }
-}
-
-/// <summary>Failed calls per outcome in a time range.</summary>
-public sealed record OutcomeReport
-{
-    /// <summary>Start of the range (inclusive, UTC).</summary>
-    /// <example>2026-12-03T09:00:00Z</example>
-    public required DateTimeOffset From { get; init; }
-
-    /// <summary>End of the range (exclusive, UTC).</summary>
-    /// <example>2026-12-04T09:00:00Z</example>
-    public required DateTimeOffset To { get; init; }
-
-    /// <summary>The agent the report is narrowed to, if any.</summary>
-    /// <example>agent-007</example>
-    public string? Agent { get; init; }
-
-    /// <summary>Failed calls in the range.</summary>
-    /// <example>16</example>
-    public required long Total { get; init; }
-
-    /// <summary>Every failure outcome (all but answered), in a fixed order, zero counts included.</summary>
-    public required IReadOnlyList<OutcomeShare> Outcomes { get; init; }
-}
-
-/// <summary>The failed calls with one outcome.</summary>
-public sealed record OutcomeShare
-{
-    /// <summary>The outcome's machine name.</summary>
-    /// <example>unreachable</example>
-    public required string Outcome { get; init; }
-
-    /// <summary>The outcome in words, in the language asked for (en or vi).</summary>
-    /// <example>Unreachable (off, no coverage, not registered)</example>
-    public required string Label { get; init; }
-
-    /// <summary>Failed calls with this outcome.</summary>
-    /// <example>3</example>
-    public required long Count { get; init; }
-
-    /// <summary>Fraction of the failures counted (all of them, or the class's), 0 to 1, rounded to 4 places.</summary>
-    /// <example>0.1875</example>
-    public required double Share { get; init; }
-
-    /// <summary>The response codes that led to this outcome, most frequent first.</summary>
-    public required IReadOnlyList<OutcomeCode> Codes { get; init; }
-}
-
-/// <summary>How many failures of one outcome had one code.</summary>
-public sealed record OutcomeCode
-{
-    /// <example>480</example>
-    public required int Code { get; init; }
-
-    /// <example>2</example>
-    public required long Count { get; init; }
-}
-
-/// <summary>The failed calls of one response code.</summary>
-public sealed record CodeShare
-{
-    /// <summary>The SIP response code.</summary>
-    /// <example>480</example>
-    public required int Code { get; init; }
-
-    /// <summary>The code's standard phrase, or null for a code IANA has not registered.</summary>
-    /// <example>Temporarily Unavailable</example>
-    public string? Phrase { get; init; }
-
-    /// <summary>Failed calls with this code.</summary>
-    /// <example>3</example>
-    public required long Count { get; init; }
-
-    /// <summary>This code's fraction of its class, 0 to 1, rounded to 4 places.</summary>
-    /// <example>0.3</example>
-    public required double Share { get; init; }
-}
-
-/// <summary>Calls with no final response that ended one way.</summary>
-public sealed record LocalCauseShare
-{
-    /// <summary>
-    /// transport_error, request_timeout, media_error, cancelled_before_response, ring_timeout or unknown.
-    /// </summary>
-    /// <example>transport_error</example>
-    public required string LocalCause { get; init; }
-
-    /// <summary>Calls that ended this way.</summary>
-    /// <example>2</example>
-    public required long Count { get; init; }
-
-    /// <summary>This cause's fraction of class none, 0 to 1, rounded to 4 places.</summary>
-    /// <example>1</example>
-    public required double Share { get; init; }
+        public static IEnumerable<IReadOnlyList<object?>> Rows(ClassReport report) =>
+            report.Classes.SelectMany(item =>
+            {
+                var lines = item.Codes
+                    .Select(code => Row(item.Class, item.Count, item.Share, code.Code, code.Phrase, null, code.Count,
+                        code.Share))
+                    .Concat(item.LocalCauses.Select(cause => Row(item.Class, item.Count, item.Share, null, null,
+                        cause.LocalCause, cause.Count, cause.Share)))
+                    .ToList();
+                return lines.Count > 0 ? lines : [Row(item.Class, 0L, 0.0, null, null, null, 0L, 0.0)];
+            });
+    }
 }
