@@ -50,7 +50,7 @@ public sealed class IssuesApiTests(ApiFixture fixture)
         Assert.Equal(2, issue["agents"]!.GetValue<long>());
         Assert.Equal(2, issue["phoneNumbers"]!.GetValue<long>());
         Assert.Equal(3, issue["days"]!.AsArray().Sum(day => day!["count"]!.GetValue<long>()));
-        Assert.Equal("0900000002", (string)issue["latestEvent"]!["phoneNumber"]!);
+        Assert.Equal("+84 90 *** **02", (string)issue["latestEvent"]!["phoneNumber"]!);
         Assert.Equal(3, events["items"]!.AsArray().Count);
     }
 

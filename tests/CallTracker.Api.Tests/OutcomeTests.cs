@@ -119,9 +119,10 @@ public sealed class OutcomeTests(ApiFixture fixture)
             new { eventId = ids[1], occurredAt = MinutesAgo(1), sipCode = 486, phoneNumber = "0900000001 ext. 5" },
             new { eventId = ids[2], occurredAt = MinutesAgo(1), sipCode = 486, phoneNumber = "not a number" },
         });
-        var old = await project.Read.GetJsonAsync($"/api/v1/events/{ids[0]}");
-        var withExtension = await project.Read.GetJsonAsync($"/api/v1/events/{ids[1]}");
-        var garbage = await project.Read.GetJsonAsync($"/api/v1/events/{ids[2]}");
+        var reader = fixture.FullNumbersReader(project);
+        var old = await reader.GetJsonAsync($"/api/v1/events/{ids[0]}");
+        var withExtension = await reader.GetJsonAsync($"/api/v1/events/{ids[1]}");
+        var garbage = await reader.GetJsonAsync($"/api/v1/events/{ids[2]}");
 
         Assert.Equal("0162 000 0001", (string)old["phoneNumber"]!);
         Assert.Equal("+84320000001", (string)old["phone"]!["e164"]!);

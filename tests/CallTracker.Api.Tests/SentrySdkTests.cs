@@ -23,7 +23,7 @@ public sealed class SentrySdkTests(ApiFixture fixture)
 
         var id = client.CaptureEvent(message);
         await client.FlushAsync(TimeSpan.FromSeconds(10));
-        var stored = await project.Read.GetJsonAsync($"/api/v1/events/{id}");
+        var stored = await fixture.FullNumbersReader(project).GetJsonAsync($"/api/v1/events/{id}");
 
         Assert.Equal(486, stored["sipCode"]!.GetValue<int>());
         Assert.Equal("4xx", (string)stored["responseClass"]!);

@@ -231,9 +231,16 @@ public sealed record EventDetails
     /// <example>SIP/2.0 486 Busy Here&#13;&#10;Reason: Q.850;cause=17&#13;&#10;&#13;&#10;</example>
     public string? SipMessage { get; init; }
 
-    /// <summary>The number as dialled.</summary>
-    /// <example>0900000001</example>
+    /// <summary>
+    /// The number as dialled, or masked (<c>+84 90 *** **01</c>) unless the caller may see numbers in full;
+    /// a masked number is hidden the same way in headers, the raw response, tags and extra data.
+    /// </summary>
+    /// <example>+84 90 *** **01</example>
     public string? PhoneNumber { get; init; }
+
+    /// <summary>True when the phone number (and its E.164 form) is masked in this output.</summary>
+    /// <example>true</example>
+    public bool PhoneMasked { get; init; }
 
     /// <summary>The agent's id in the CRM.</summary>
     /// <example>agent-007</example>
@@ -323,7 +330,7 @@ public sealed record WarningDetails
 /// <summary>The dialled number as libphonenumber reads it, for the configured default region.</summary>
 public sealed record PhoneDetails
 {
-    /// <summary>E.164 form, when the number parses.</summary>
+    /// <summary>E.164 form, when the number parses; null when the number is masked.</summary>
     /// <example>+84320000001</example>
     public string? E164 { get; init; }
 

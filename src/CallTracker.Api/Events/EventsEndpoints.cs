@@ -6,6 +6,7 @@ using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
+using CallTracker.Sip.Phones;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -273,7 +274,8 @@ public static class EventsEndpoints
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
-        var items = page.Take(pageSize).Select(call => ToDetails(call, language)).ToList();
+        var full = PhoneAccess.SeesFullNumbers(http);
+        var items = page.Take(pageSize).Select(call => ToDetails(call, language, full)).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
 
@@ -294,18 +296,26 @@ public static class EventsEndpoints
         Language.VaryByLanguage(http.Response);
         return call is null
             ? Problem(StatusCodes.Status404NotFound, "Not found", $"No event {id} in this project.")
-            : TypedResults.Ok(ToDetails(call, Language.Of(http.Request)));
+            : TypedResults.Ok(ToDetails(call, Language.Of(http.Request), PhoneAccess.SeesFullNumbers(http)));
     }
 
-    internal static EventDetails ToDetails(CallEvent call, string language)
+    /// <summary>
+    /// An event as the API shows it. Unless <paramref name="fullNumbers"/>, the phone number is masked, and
+    /// hidden wherever else it appears: headers, the raw response, tags and extra data.
+    /// </summary>
+    internal static EventDetails ToDetails(CallEvent call, string language, bool fullNumbers)
     {
+        var masked = !fullNumbers && call.PhoneNumber is { Length: > 0 };
+        string Hide(string text) => masked ? PhoneMask.Redact(text, call.PhoneE164, call.PhoneNumber!) : text;
+        string? HideOptional(string? text) => text is null ? null : Hide(text);
+
         var stored = CallEventEnricher.ReadHeaders(call.Headers);
         // Keyed by long name, so that "i" and "call-id" are found as Call-ID; values in wire order.
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var byName = stored.GroupBy(header => SipHeaders.LongName(header.Name), StringComparer.OrdinalIgnoreCase);
         foreach (var group in byName)
         {
-            headers[group.Key] = group.Select(header => header.Value).ToList();
+            headers[group.Key] = group.Select(header => Hide(header.Value)).ToList();
         }
 
         // The explanation follows the same rules that chose the outcome, in the language asked for.
@@ -337,11 +347,12 @@ public static class EventsEndpoints
             ReasonCause = call.ReasonCause,
             ReasonText = call.ReasonText,
             Headers = headers,
-            SipMessage = call.SipMessage,
-            PhoneNumber = call.PhoneNumber,
+            SipMessage = HideOptional(call.SipMessage),
+            PhoneNumber = masked ? PhoneMask.Mask(call.PhoneE164, call.PhoneNumber!) : call.PhoneNumber,
+            PhoneMasked = masked,
             Phone = call.PhoneValid is null ? null : new PhoneDetails
             {
-                E164 = call.PhoneE164,
+                E164 = masked ? null : call.PhoneE164,
                 Region = call.PhoneRegion,
                 Type = call.PhoneType,
                 Valid = call.PhoneValid.Value,
@@ -357,8 +368,8 @@ public static class EventsEndpoints
             Ringing = call.Ringing,
             PostDialDelayMs = call.PostDialDelayMs,
             RingDurationMs = call.RingDurationMs,
-            Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(call.Tags) ?? [],
-            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(call.Extra),
+            Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(Hide(call.Tags)) ?? [],
+            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(Hide(call.Extra)),
             NulRemoved = call.NulRemoved,
         };
     }

@@ -42,6 +42,12 @@ public sealed class PhoneOptions
     /// Vietnamese call centres.
     /// </summary>
     public string DefaultRegion { get; set; } = "VN";
+
+    /// <summary>
+    /// Show phone numbers in full in event and issue output. Off by default: numbers are masked
+    /// (<c>+84 90 *** **01</c>), in headers and raw responses too. API token scopes replace this later.
+    /// </summary>
+    public bool ShowInFull { get; set; }
 }
 
 public sealed class IngestionOptions

@@ -136,7 +136,7 @@ public static class IssuesEndpoints
             new EventFilter(issue.ProjectId, Fingerprint: issue.Fingerprint), null, 1, cancellationToken);
         return TypedResults.Ok(details with
         {
-            LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language) : null,
+            LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language, PhoneAccess.SeesFullNumbers(http)) : null,
         });
     }
 
@@ -179,7 +179,8 @@ public static class IssuesEndpoints
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
-        var items = page.Take(pageSize).Select(call => EventsEndpoints.ToDetails(call, language)).ToList();
+        var full = PhoneAccess.SeesFullNumbers(http);
+        var items = page.Take(pageSize).Select(call => EventsEndpoints.ToDetails(call, language, full)).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
 

@@ -34,6 +34,24 @@ public sealed class ApiFixture : IAsyncLifetime
 
     private WebApplicationFactory<Program>? kestrel;
 
+    private WebApplicationFactory<Program>? fullNumbers;
+
+    /// <summary>
+    /// A reader for the project on the same service configured to show phone numbers in full
+    /// (CallTracker:Phone:ShowInFull), started on first use: by default every number is masked.
+    /// </summary>
+    public HttpClient FullNumbersReader(TestProject project)
+    {
+        lock (this)
+        {
+            fullNumbers ??= Factory.WithWebHostBuilder(host => host.UseSetting("CallTracker:Phone:ShowInFull", "true"));
+        }
+
+        var client = fullNumbers.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        return client;
+    }
+
     /// <summary>
     /// The same service on a real loopback port, started on first use, for clients that bring their own
     /// HTTP stack (the Sentry SDK): they then talk to it exactly as they would in production.
@@ -69,6 +87,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
+        if (fullNumbers is not null)
+        {
+            await fullNumbers.DisposeAsync();
+        }
+
         if (kestrel is not null)
         {
             await kestrel.DisposeAsync();
