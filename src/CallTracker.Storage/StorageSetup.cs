@@ -16,7 +16,7 @@ public static class StorageSetup
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         services.AddSingleton(dataSource);
         services.AddDbContext<CallTrackerDbContext>(options => Configure(options, dataSource));
-        services.AddScoped<EventWriter>();
+        services.AddSingleton<EventWriter>();
         services.AddScoped<EventQueries>();
         services.AddSingleton<ReportQueries>();
         return services;
