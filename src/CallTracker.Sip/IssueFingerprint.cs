@@ -28,7 +28,17 @@ public static partial class IssueFingerprint
     public static IReadOnlyList<string> Resolve(IReadOnlyList<string>? clientParts, IReadOnlyList<string> defaults) =>
         clientParts is not { Count: > 0 }
             ? defaults
-            : clientParts.SelectMany(part => part.Trim() == DefaultMarker ? defaults : [part]).ToList();
+            : clientParts.SelectMany(part => IsDefaultMarker(part) ? defaults : [part]).ToList();
+
+    /// <summary><c>{{ default }}</c>, with or without the spaces (Sentry's SDKs and docs write both).</summary>
+    public static bool IsDefaultMarker(string part) =>
+        string.Concat(part.Where(character => !char.IsWhiteSpace(character))) == "{{default}}";
+
+    /// <summary>
+    /// An error event's key: the same hash, kept apart from the failed calls' keys, so that a call and an
+    /// error sent with the same custom fingerprint are two issues (one lists calls, the other errors).
+    /// </summary>
+    public static string HashError(IReadOnlyList<string> parts) => Hash(["kind:error", .. parts]);
 
     /// <summary>A fixed-length key for the parts (hex SHA-256), so that long client parts fit an index.</summary>
     public static string Hash(IReadOnlyList<string> parts) =>

@@ -317,12 +317,19 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Creates or recounts the issues of these call events' fingerprints from the stored events.</summary>
-    public async Task RebuildIssuesAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken)
+    /// <param name="events">The events; only their project, fingerprint, title and outcome are read.</param>
+    /// <param name="connection">The connection of a transaction to join, e.g. the one that gave the events
+    /// their fingerprints, so that both commit together; a connection of its own when null.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public async Task RebuildIssuesAsync(
+        IReadOnlyList<CallEvent> events, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
         // The title of the earliest event, as when the issue is created at ingestion.
         var seeds = events.Where(call => call.Fingerprint is not null).OrderBy(call => call.OccurredAt)
             .DistinctBy(call => (call.ProjectId, call.Fingerprint)).ToList();
-        await using var command = dataSource.CreateCommand(RebuildIssuesSql);
+        await using var command = connection is null
+            ? dataSource.CreateCommand(RebuildIssuesSql)
+            : new NpgsqlCommand(RebuildIssuesSql, connection);
         command.Parameters.Add(Column(seeds, call => call.ProjectId));
         command.Parameters.Add(Column(seeds, call => call.Fingerprint));
         command.Parameters.Add(Column(seeds, call => call.IssueTitle));
@@ -332,11 +339,17 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Creates or recounts the issues of these error events' fingerprints from the stored events.</summary>
-    public async Task RebuildErrorIssuesAsync(IReadOnlyList<ErrorEvent> errors, CancellationToken cancellationToken)
+    /// <param name="errors">The error events; only their project, fingerprint and title are read.</param>
+    /// <param name="connection">The connection of a transaction to join; a connection of its own when null.</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public async Task RebuildErrorIssuesAsync(
+        IReadOnlyList<ErrorEvent> errors, NpgsqlConnection? connection, CancellationToken cancellationToken)
     {
         var seeds = errors.Where(error => error.Fingerprint is not null).OrderBy(error => error.OccurredAt)
             .DistinctBy(error => (error.ProjectId, error.Fingerprint)).ToList();
-        await using var command = dataSource.CreateCommand(RebuildErrorIssuesSql);
+        await using var command = connection is null
+            ? dataSource.CreateCommand(RebuildErrorIssuesSql)
+            : new NpgsqlCommand(RebuildErrorIssuesSql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.ProjectId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.Fingerprint).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.IssueTitle).ToArray() });

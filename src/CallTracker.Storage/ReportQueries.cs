@@ -56,12 +56,13 @@ public enum ReportInterval
 }
 
 /// <summary>
-/// Calls with one class, code, local cause (for calls with no code) and outcome, in one group and one
-/// bucket when the report asked for them.
+/// Calls with one class, code, local cause (for calls with no code) and outcome, in one group (and, for the
+/// carrier report, one carrier of that country) and one bucket when the report asked for them: an hour as
+/// the instant it starts, a day as the local date.
 /// </summary>
 public sealed record ReportRow(
-    string ResponseClass, int? SipCode, string? LocalCause, string Outcome, string? Group, string? Group2,
-    DateTimeOffset? Bucket, long Count);
+    string ResponseClass, int? SipCode, string? LocalCause, string Outcome, string? Group, string? Carrier,
+    DateTimeOffset? Hour, DateOnly? Day, long Count);
 
 /// <summary>
 /// The counting behind every report: one GROUP BY over the project's calls in the range, which the
@@ -94,17 +95,21 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             ReportDimension.Tag => ($"tags ->> {Parameter(grouping.TagKey ?? "")}::text", "NULL::text"),
             _ => ("NULL::text", "NULL::text"),
         };
-        var bucket = grouping.Interval switch
+        // A day is keyed by its local date, not by the instant it starts: where a daylight-saving change
+        // skips midnight, that instant is not a whole hour of the day's own offset.
+        var (hour, day) = grouping.Interval switch
         {
-            ReportInterval.Hour => $"date_trunc('hour', occurred_at, {Parameter(grouping.TimeZone)}::text)",
-            ReportInterval.Day => $"date_trunc('day', occurred_at, {Parameter(grouping.TimeZone)}::text)",
-            _ => "NULL::timestamptz",
+            ReportInterval.Hour => ($"date_trunc('hour', occurred_at, {Parameter(grouping.TimeZone)}::text)",
+                "NULL::date"),
+            ReportInterval.Day => ("NULL::timestamptz",
+                $"(occurred_at AT TIME ZONE {Parameter(grouping.TimeZone)}::text)::date"),
+            _ => ("NULL::timestamptz", "NULL::date"),
         };
 
         var sql = new StringBuilder($"""
             SELECT response_class, sip_code,
                 CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') END,
-                coalesce(outcome, 'unknown'), {group}, {group2}, {bucket}, count(*)
+                coalesce(outcome, 'unknown'), {group}, {group2}, {hour}, {day}, count(*)
             FROM call_events
             WHERE project_id = {Parameter(filter.ProjectId)}
                 AND occurred_at >= {Parameter(filter.From)} AND occurred_at < {Parameter(filter.To)}
@@ -130,7 +135,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             sql.Append($" AND tags @> {Parameter(JsonSerializer.Serialize(filter.Tags))}::jsonb");
         }
 
-        sql.Append(" GROUP BY 1, 2, 3, 4, 5, 6, 7");
+        sql.Append(" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
         command.CommandText = sql.ToString();
 
         var rows = new List<ReportRow>();
@@ -145,44 +150,35 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetInt64(7)));
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
+                reader.GetInt64(8)));
         }
 
         return rows;
     }
 
     /// <summary>
-    /// The start of every bucket that overlaps [from, to), in order: hours, or days from local midnight to
-    /// local midnight in the zone (23 or 25 hours long on a daylight-saving change). PostgreSQL computes
-    /// them, so that they match the buckets <see cref="CountAsync"/> counts into exactly.
+    /// The start of every hour of the zone that overlaps [from, to), in order. PostgreSQL computes them, so
+    /// that they match the hours <see cref="CountAsync"/> counts into exactly; they step in absolute time, so
+    /// a local hour that repeats on a daylight-saving change is two buckets.
     /// </summary>
-    public async Task<List<DateTimeOffset>> BucketsAsync(
-        DateTimeOffset from, DateTimeOffset to, ReportInterval interval, string timeZone,
-        CancellationToken cancellationToken)
+    public async Task<List<DateTimeOffset>> HoursAsync(
+        DateTimeOffset from, DateTimeOffset to, string timeZone, CancellationToken cancellationToken)
     {
-        // Hours step in absolute time (a local hour may repeat on a change); days step in local dates.
-        var sql = interval == ReportInterval.Hour
-            ? """
-              SELECT generate_series(date_trunc('hour', $1, $3::text), $2 - interval '1 microsecond',
-                  interval '1 hour')
-              """
-            : """
-              SELECT day AT TIME ZONE $3::text
-              FROM generate_series(date_trunc('day', $1, $3::text) AT TIME ZONE $3::text,
-                  ($2 AT TIME ZONE $3::text) - interval '1 microsecond', interval '1 day') AS day
-              """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand("""
+            SELECT generate_series(date_trunc('hour', $1, $3::text), $2 - interval '1 microsecond', interval '1 hour')
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = to });
         command.Parameters.Add(new NpgsqlParameter { Value = timeZone });
 
-        var buckets = new List<DateTimeOffset>();
+        var hours = new List<DateTimeOffset>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            buckets.Add(reader.GetFieldValue<DateTimeOffset>(0));
+            hours.Add(reader.GetFieldValue<DateTimeOffset>(0));
         }
 
-        return buckets;
+        return hours;
     }
 }

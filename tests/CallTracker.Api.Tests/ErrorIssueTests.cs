@@ -24,9 +24,9 @@ public sealed class ErrorIssueTests(ApiFixture fixture)
     {
         var project = await fixture.CreateProjectAsync();
 
-        await StoreAsync(project, Exception("TypeError", "Cannot read call 1234 of session 5f0c2a9e-77aa-4b8e-9c1d-0123456789ab"));
-        await StoreAsync(project, Exception("TypeError", "Cannot read call 98 of session 0c2a9e77-aa4b-8e9c-1d01-23456789abcd"));
-        await StoreAsync(project, Exception("TypeError", "Cannot read call 7 of session 5f0c2a9e77aa4b8e9c1d0123456789ab"));
+        await StoreAsync(project, Exception("TypeError", "Cannot read call 1234 of session " + Guid.NewGuid()));
+        await StoreAsync(project, Exception("TypeError", "Cannot read call 98 of session " + Guid.NewGuid()));
+        await StoreAsync(project, Exception("TypeError", "Cannot read call 7 of session " + Guid.NewGuid().ToString("N")));
         await StoreAsync(project, Message("WebSocket closed with code 1006"));
         await StoreAsync(project, Message("WebSocket closed with code 1001"));
 

@@ -29,4 +29,15 @@ public sealed class IssueFingerprintTests
     [InlineData(null, null, null, "(no message)")]
     public void ErrorTitle_IsOneLine(string? type, string? value, string? message, string title) =>
         Assert.Equal(title, IssueFingerprint.ErrorTitle(type, value, message));
+
+    [Theory]
+    [InlineData("{{ default }}")]
+    [InlineData("{{default}}")]
+    [InlineData(" {{  default }} ")]
+    public void TheDefaultMarker_IsReadWithOrWithoutSpaces(string marker) =>
+        Assert.Equal(["486", "crm-7"], IssueFingerprint.Resolve([marker, "crm-7"], ["486"]));
+
+    [Fact]
+    public void AnErrorAndACallWithTheSameParts_HaveDifferentKeys() =>
+        Assert.NotEqual(IssueFingerprint.Hash(["my-group"]), IssueFingerprint.HashError(["my-group"]));
 }

@@ -24,4 +24,11 @@ public sealed class PhoneMaskTests
         Assert.Equal(4, redacted.Split("+84 90 *** **01").Length - 1);
         Assert.Contains("CSeq: 102 INVITE", redacted, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Call to 0901234501 failed", "Call to 09******01 failed")]
+    [InlineData("Dial +84 90 123 4501 failed", "Dial +84 ** *** **01 failed")]
+    [InlineData("Call 1234 failed with code 486", "Call 1234 failed with code 486")]
+    public void RedactDigitRuns_HidesLongNumbersInFreeText(string text, string redacted) =>
+        Assert.Equal(redacted, PhoneMask.RedactDigitRuns(text));
 }

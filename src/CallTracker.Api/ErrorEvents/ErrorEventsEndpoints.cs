@@ -3,6 +3,7 @@ using System.Text.Json;
 using CallTracker.Api.Events;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
+using CallTracker.Sip.Phones;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -48,13 +49,15 @@ public static class ErrorEventsEndpoints
         var page = await queries.ListErrorsAsync(user.ProjectId(), after, pageSize + 1, cancellationToken);
         var last = page.Count > pageSize ? page[pageSize - 1] : null;
         var next = last is null ? null : EventCursors.Encode(last.OccurredAt, last.EventId);
-        var items = page.Take(pageSize).Select(ToDetails).ToList();
+        var full = PhoneAccess.SeesFullNumbers(http);
+        var items = page.Take(pageSize).Select(error => ToDetails(error, full)).ToList();
         return TypedResults.Ok(new ErrorEventPage { Items = items, NextCursor = next });
     }
 
     /// <param name="eventId">The Sentry event id (32 hex digits, or a UUID).</param>
     private static async Task<Results<Ok<ErrorEventDetails>, ValidationProblem, ProblemHttpResult>> GetAsync(
-        string eventId, ClaimsPrincipal user, EventQueries queries, CancellationToken cancellationToken)
+        string eventId, HttpContext http, ClaimsPrincipal user, EventQueries queries,
+        CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(eventId, out var id))
         {
@@ -67,18 +70,24 @@ public static class ErrorEventsEndpoints
         var error = await queries.FindErrorAsync(user.ProjectId(), id, cancellationToken);
         return error is null
             ? Problem(StatusCodes.Status404NotFound, "Not found", $"No error event {id:N} in this project.")
-            : TypedResults.Ok(ToDetails(error));
+            : TypedResults.Ok(ToDetails(error, PhoneAccess.SeesFullNumbers(http)));
     }
 
-    public static ErrorEventDetails ToDetails(ErrorEvent error) => new()
+    /// <summary>
+    /// An error event as the API shows it. Unless <paramref name="fullNumbers"/>, what looks like a phone
+    /// number in its message and exception value is masked; the payload is shown as the SDK sent it.
+    /// </summary>
+    public static ErrorEventDetails ToDetails(ErrorEvent error, bool fullNumbers) => new()
     {
         EventId = error.EventId.ToString("N"),
         OccurredAt = error.OccurredAt,
         ReceivedAt = error.ReceivedAt,
         Level = error.Level,
-        Message = error.Message,
+        Message = fullNumbers || error.Message is null ? error.Message : PhoneMask.RedactDigitRuns(error.Message),
         ExceptionType = error.ExceptionType,
-        ExceptionValue = error.ExceptionValue,
+        ExceptionValue = fullNumbers || error.ExceptionValue is null
+            ? error.ExceptionValue
+            : PhoneMask.RedactDigitRuns(error.ExceptionValue),
         Platform = error.Platform,
         Release = error.Release,
         Environment = error.Environment,

@@ -48,8 +48,15 @@ public static class IssueBackfill
                 call.IssueTitle ??= IssueFingerprint.Title(call.SipCode, call.Q850Cause, call.LocalCause);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await writer.RebuildIssuesAsync(batch, cancellationToken);
+            // One transaction: a fingerprint is never stored without its issue counted, or the next start
+            // would not find the event again (it looks for events without one).
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await writer.RebuildIssuesAsync(batch, Connection(db), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             db.ChangeTracker.Clear();
             calls += batch.Count;
         }
@@ -77,8 +84,13 @@ public static class IssueBackfill
                 error.IssueTitle = grouped.IssueTitle;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await writer.RebuildErrorIssuesAsync(batch, cancellationToken);
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await writer.RebuildErrorIssuesAsync(batch, Connection(db), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             db.ChangeTracker.Clear();
             errors += batch.Count;
         }
@@ -92,4 +104,7 @@ public static class IssueBackfill
 
         return calls + errors;
     }
+
+    private static Npgsql.NpgsqlConnection Connection(CallTrackerDbContext db) =>
+        (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
 }

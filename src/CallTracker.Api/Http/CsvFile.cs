@@ -30,7 +30,8 @@ public sealed class CsvFile(string fileName, IReadOnlyList<string> header, IEnum
             FileName = fileName,
         }.ToString();
 
-        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        var utf8WithBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+        await using var writer = new StreamWriter(response.Body, utf8WithBom);
         await writer.WriteAsync(Line(header));
         foreach (var row in rows)
         {

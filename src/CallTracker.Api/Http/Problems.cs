@@ -15,6 +15,11 @@ public static class Problems
             context.ProblemDetails.Extensions["traceId"] =
                 Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ExceptionToProblem>();
+
+        // A body or parameter the framework cannot bind throws in every environment (not only in
+        // Development), so that ExceptionToProblem answers it in the same shape as every other bad input.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(
+            options => options.ThrowOnBadRequest = true);
         return services;
     }
 
@@ -83,7 +88,32 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         {
             HttpContext = http,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            ProblemDetails = BodyProblem(exception)
+                ?? new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// A JSON body the framework could not bind (a number where a string belongs): a validation problem
+    /// naming the field by its JSON path, like every other bad input, without the framework's C# type names.
+    /// </summary>
+    private static HttpValidationProblemDetails? BodyProblem(Exception exception)
+    {
+        if (exception is not BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        {
+            return null;
+        }
+
+        var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = [field == "body"
+                ? "The body is not valid JSON."
+                : $"{field} has the wrong type or is not valid JSON; see the request schema in Swagger."],
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+        };
     }
 }

@@ -40,8 +40,24 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
         return (from, to);
     }
 
-    /// <summary>Reads an optional bound; <c>null</c> when absent or invalid (then with an error).</summary>
+    /// <summary>
+    /// Reads an optional bound; <c>null</c> when absent or invalid (then with an error). Years 2000 to 2999
+    /// only: no call is older, and the ends of the calendar overflow range arithmetic (and reach PostgreSQL
+    /// as infinity).
+    /// </summary>
     public static DateTimeOffset? ParseBound(string name, string? value, Errors errors, TimeZoneInfo? zone = null)
+    {
+        var bound = ParseAnyBound(name, value, errors, zone);
+        if (bound is { Year: < 2000 or > 2999 })
+        {
+            errors.Add(name, $"{name} must be in the years 2000 to 2999.");
+            return null;
+        }
+
+        return bound;
+    }
+
+    private static DateTimeOffset? ParseAnyBound(string name, string? value, Errors errors, TimeZoneInfo? zone)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -50,7 +66,7 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return Midnight(day, zone ?? TimeZoneInfo.Utc);
+            return TimeZones.StartOfDay(day, zone ?? TimeZoneInfo.Utc);
         }
 
         // Unix epoch milliseconds, as in event bodies (what JavaScript's Date.now() gives).
@@ -74,20 +90,5 @@ public sealed record TimeRange(DateTimeOffset From, DateTimeOffset To)
         }
 
         return instant;
-    }
-
-    /// <summary>
-    /// The instant a day starts in a zone. Where a daylight-saving change skips midnight (clocks jump from
-    /// 00:00 to 01:00), the day starts at the first local time that exists.
-    /// </summary>
-    private static DateTimeOffset Midnight(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(15);
-        }
-
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
     }
 }

@@ -17,7 +17,10 @@ public static class TimeZones
         }
 
         // Only IANA names: a Windows name would have to be translated, and PostgreSQL knows only IANA ones.
-        if (TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) && zone.HasIanaId)
+        // The right/ and posix/ copies of the database count leap seconds or differ from the main one.
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) && zone.HasIanaId
+            && !name.StartsWith("right/", StringComparison.OrdinalIgnoreCase)
+            && !name.StartsWith("posix/", StringComparison.OrdinalIgnoreCase))
         {
             return zone;
         }
@@ -26,8 +29,23 @@ public static class TimeZones
         return TimeZoneInfo.Utc;
     }
 
-    /// <summary>An instant as ISO 8601 with the zone's offset at that instant, e.g. 2026-12-04T00:00:00+07:00.</summary>
+    /// <summary>An instant as ISO 8601 with the zone's offset then, e.g. 2026-12-04T00:00:00+07:00.</summary>
     public static string Format(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:ssK",
             System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The instant a local day starts. Where a daylight-saving change skips midnight (clocks jump from 00:00
+    /// to 01:00), the day starts at the first local time that exists.
+    /// </summary>
+    public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
+    }
 }

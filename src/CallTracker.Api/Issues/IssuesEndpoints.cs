@@ -4,6 +4,7 @@ using CallTracker.Api.Events;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
+using CallTracker.Sip.Phones;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -86,7 +87,8 @@ public static class IssuesEndpoints
         var next = page.Count > pageSize ? EncodeCursor(page[pageSize - 1], filter.Sort) : null;
         var language = Language.Of(request);
         Language.VaryByLanguage(http.Response);
-        var items = page.Take(pageSize).Select(issue => Summary(issue, language)).ToList();
+        var full = PhoneAccess.SeesFullNumbers(http);
+        var items = page.Take(pageSize).Select(issue => Summary(issue, language, full)).ToList();
         return TypedResults.Ok(new IssuePage { Items = items, NextCursor = next });
     }
 
@@ -111,11 +113,12 @@ public static class IssuesEndpoints
 
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
+        var full = PhoneAccess.SeesFullNumbers(http);
         var reach = await queries.IssueReachAsync(issue, cancellationToken);
         var days = await queries.IssueDaysAsync(issue, timeZone.Id, cancellationToken);
         var details = new IssueDetails
         {
-            Issue = Summary(issue, language),
+            Issue = Summary(issue, language, full),
             Agents = reach.Agents,
             PhoneNumbers = reach.PhoneNumbers,
             TimeZone = timeZone.Id,
@@ -128,7 +131,7 @@ public static class IssuesEndpoints
                 issue.ProjectId, null, 1, cancellationToken, issue.Fingerprint);
             return TypedResults.Ok(details with
             {
-                LatestError = latestError is [var error] ? ErrorEventsEndpoints.ToDetails(error) : null,
+                LatestError = latestError is [var error] ? ErrorEventsEndpoints.ToDetails(error, full) : null,
             });
         }
 
@@ -136,7 +139,7 @@ public static class IssuesEndpoints
             new EventFilter(issue.ProjectId, Fingerprint: issue.Fingerprint), null, 1, cancellationToken);
         return TypedResults.Ok(details with
         {
-            LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language, PhoneAccess.SeesFullNumbers(http)) : null,
+            LatestEvent = latest is [var call] ? EventsEndpoints.ToDetails(call, language, full) : null,
         });
     }
 
@@ -162,6 +165,7 @@ public static class IssuesEndpoints
             return missing!;
         }
 
+        var full = PhoneAccess.SeesFullNumbers(http);
         if (issue.Kind == IssueKinds.Error)
         {
             var errorPage = await queries.ListErrorsAsync(
@@ -169,7 +173,7 @@ public static class IssuesEndpoints
             var last = errorPage.Count > pageSize ? errorPage[pageSize - 1] : null;
             return TypedResults.Ok(new ErrorEventPage
             {
-                Items = errorPage.Take(pageSize).Select(ErrorEventsEndpoints.ToDetails).ToList(),
+                Items = errorPage.Take(pageSize).Select(error => ErrorEventsEndpoints.ToDetails(error, full)).ToList(),
                 NextCursor = last is null ? null : EventCursors.Encode(last.OccurredAt, last.EventId),
             });
         }
@@ -179,7 +183,6 @@ public static class IssuesEndpoints
         var next = page.Count > pageSize ? EventCursors.Encode(page[pageSize - 1]) : null;
         var language = Language.Of(http.Request);
         Language.VaryByLanguage(http.Response);
-        var full = PhoneAccess.SeesFullNumbers(http);
         var items = page.Take(pageSize).Select(call => EventsEndpoints.ToDetails(call, language, full)).ToList();
         return TypedResults.Ok(new EventPage { Items = items, NextCursor = next });
     }
@@ -231,14 +234,15 @@ public static class IssuesEndpoints
         }
 
         var issue = await queries.FindIssueAsync(projectId, issueId, cancellationToken);
-        return TypedResults.Ok(Summary(issue!, Language.Of(http.Request)));
+        return TypedResults.Ok(Summary(issue!, Language.Of(http.Request), PhoneAccess.SeesFullNumbers(http)));
     }
 
-    private static IssueSummary Summary(Issue issue, string language) => new()
+    /// <summary>An issue as the API shows it; an error issue's title (a CRM's message) has numbers masked.</summary>
+    private static IssueSummary Summary(Issue issue, string language, bool fullNumbers) => new()
     {
         Id = issue.Id,
         Kind = issue.Kind,
-        Title = issue.Title,
+        Title = fullNumbers || issue.Kind != IssueKinds.Error ? issue.Title : PhoneMask.RedactDigitRuns(issue.Title),
         Outcome = issue.Outcome,
         OutcomeLabel = issue.Outcome is null ? null
             : Outcome.Labels.TryGetValue(issue.Outcome, out var label) ? label.In(language) : issue.Outcome,

@@ -48,14 +48,14 @@ public static class ProjectEndpoints
             return Gone();
         }
 
-        if (change.CustomerBehaviourRegresses is { } regresses)
+        if (change.CustomerBehaviourRegresses is { } regresses && regresses != project.CustomerBehaviourRegresses)
         {
             project.CustomerBehaviourRegresses = regresses;
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Project {ProjectId} settings changed: customer behaviour regresses {Regresses}",
+                project.Id, regresses);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Project {ProjectId} settings changed: customer behaviour regresses {Regresses}",
-            project.Id, project.CustomerBehaviourRegresses);
         return TypedResults.Ok(ToDetails(project));
     }
 

@@ -57,7 +57,7 @@ public sealed partial record ReportQuery
     [FromQuery(Name = "country")]
     public string? Country { get; init; }
 
-    /// <summary>Only numbers allocated to this carrier, as the carriers report names it (e.g. Viettel Mobile).</summary>
+    /// <summary>Only numbers allocated to this carrier, named as the carriers report does (Viettel Mobile).</summary>
     [FromQuery(Name = "carrier")]
     public string? Carrier { get; init; }
 
@@ -65,9 +65,12 @@ public sealed partial record ReportQuery
     [FromQuery(Name = "format")]
     public string? Format { get; init; }
 
-    /// <summary>Reads the filters; null with a validation problem when any is wrong, naming each.</summary>
+    /// <summary>
+    /// Reads the filters, and the report's own parameters through <paramref name="alsoRead"/> (given the
+    /// filter read so far), so that one problem names every bad parameter; null with that problem when any is.
+    /// </summary>
     public (ReportScope? Scope, ValidationProblem? Problem) Read(
-        HttpRequest request, ClaimsPrincipal user, DateTimeOffset now)
+        HttpRequest request, ClaimsPrincipal user, DateTimeOffset now, Action<Errors, ReportFilter>? alsoRead = null)
     {
         var errors = new Errors();
         var zone = TimeZones.Parse(request, Tz, errors);
@@ -86,6 +89,7 @@ public sealed partial record ReportQuery
             Tags = Tags(request, errors),
         };
 
+        alsoRead?.Invoke(errors, filter);
         if (range is null || errors.Count > 0)
         {
             return (null, TypedResults.ValidationProblem(errors.ToDictionary()));
@@ -124,9 +128,15 @@ public sealed partial record ReportQuery
                 continue;
             }
 
-            if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
+            // Empty means not given, as for every other parameter (HTML forms send empty fields).
+            if (values.Count > 1)
             {
-                errors.Add(name, $"Give {name} once, with a value.");
+                errors.Add(name, $"Give {name} once.");
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(values[0]))
+            {
                 continue;
             }
 

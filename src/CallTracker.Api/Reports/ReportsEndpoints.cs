@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using CallTracker.Api.Events;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
@@ -174,8 +173,13 @@ public static class ReportsEndpoints
                 Count = group.Sum(row => row.Count),
                 Share = Share(group.Sum(row => row.Count), total),
                 Outcomes = group.GroupBy(row => row.Outcome)
-                    .Select(outcome => new OutcomeCount { Outcome = outcome.Key, Count = outcome.Sum(row => row.Count) })
-                    .OrderByDescending(outcome => outcome.Count).ThenBy(outcome => outcome.Outcome, StringComparer.Ordinal)
+                    .Select(outcome => new OutcomeCount
+                    {
+                        Outcome = outcome.Key,
+                        Count = outcome.Sum(row => row.Count),
+                    })
+                    .OrderByDescending(outcome => outcome.Count)
+                    .ThenBy(outcome => outcome.Outcome, StringComparer.Ordinal)
                     .ToList(),
             })
             .OrderByDescending(row => row.Count).ThenBy(row => row.Code ?? 1000)
@@ -223,25 +227,26 @@ public static class ReportsEndpoints
         ReportQuery query, ReportGrouping grouping, string by, string? limit, HttpContext http, ClaimsPrincipal user,
         ReportQueries reports, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
-        var errors = new Errors();
-        var rowLimit = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? 100;
-        if (rowLimit is < 1 or > 1000)
+        var rowLimit = 100;
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow(), (errors, _) =>
         {
-            errors.Add("limit", "limit must be between 1 and 1000.");
-        }
-
-        if (scope is null || errors.Count > 0)
+            rowLimit = QueryParameters.WholeNumber(http.Request, "limit", limit, errors) ?? rowLimit;
+            if (rowLimit is < 1 or > 1000)
+            {
+                errors.Add("limit", "limit must be between 1 and 1000.");
+            }
+        });
+        if (scope is null)
         {
-            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+            return problem!;
         }
 
         var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
         var answeredInScope = rows.Any(IsAnswered);
-        var groups = rows.GroupBy(row => (row.Group, row.Group2))
+        var groups = rows.GroupBy(row => (row.Group, row.Carrier))
             .Select(group => Tally(group.ToList(), answeredInScope) with
             {
-                Value = grouping.Dimension == ReportDimension.Carrier ? group.Key.Group2 : group.Key.Group,
+                Value = grouping.Dimension == ReportDimension.Carrier ? group.Key.Carrier : group.Key.Group,
                 Country = grouping.Dimension == ReportDimension.Carrier ? group.Key.Group : null,
             })
             .OrderByDescending(row => row.Failures).ThenByDescending(row => row.Attempts)
@@ -281,29 +286,38 @@ public static class ReportsEndpoints
         [AsParameters] ReportQuery query, HttpContext http, ClaimsPrincipal user, ReportQueries reports,
         TimeProvider clock, CancellationToken cancellationToken, string? interval = null, string? groupBy = null)
     {
-        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow());
-        var errors = new Errors();
-        var step = QueryParameters.OneOf(http.Request, "interval", interval, Intervals, errors) ?? "hour";
-        var split = QueryParameters.OneOf(http.Request, "groupBy", groupBy, GroupBys, errors) ?? "class";
-        if (scope is not null && errors.Count == 0)
+        var step = "hour";
+        var split = "class";
+        var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow(), (errors, filter) =>
         {
+            step = QueryParameters.OneOf(http.Request, "interval", interval, Intervals, errors) ?? step;
+            split = QueryParameters.OneOf(http.Request, "groupBy", groupBy, GroupBys, errors) ?? split;
             var length = step == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
-            if ((scope.Filter.To - scope.Filter.From) / length > MaxBuckets - 1)
+            if ((filter.To - filter.From) / length > MaxBuckets - 1)
             {
-                errors.Add("from", $"The range holds more than {MaxBuckets} {step}s: shorten it or use interval=day.");
+                errors.Add("from", step == "hour"
+                    ? $"The range holds more than {MaxBuckets} hours: shorten it or use interval=day."
+                    : $"The range holds more than {MaxBuckets} days: shorten it.");
             }
-        }
-
-        if (scope is null || errors.Count > 0)
+        });
+        if (scope is null)
         {
-            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+            return problem!;
         }
 
         var reportInterval = step == "hour" ? ReportInterval.Hour : ReportInterval.Day;
         var grouping = new ReportGrouping(Interval: reportInterval, TimeZone: scope.Zone.Id);
         var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
-        var starts = await reports.BucketsAsync(
-            scope.Filter.From, scope.Filter.To, reportInterval, scope.Zone.Id, cancellationToken);
+
+        // Every bucket of the range, with the rows that fall in it: hours by their instant, days by local date.
+        var zone = scope.Zone;
+        var byHour = rows.ToLookup(row => row.Hour);
+        var byDay = rows.ToLookup(row => row.Day);
+        var starts = reportInterval == ReportInterval.Hour
+            ? (await reports.HoursAsync(scope.Filter.From, scope.Filter.To, zone.Id, cancellationToken))
+                .Select(hour => (Start: hour, Rows: byHour[hour]))
+            : LocalDays(scope.Filter.From, scope.Filter.To, zone)
+                .Select(day => (Start: TimeZones.StartOfDay(day, zone), Rows: byDay[day]));
 
         var answeredInScope = rows.Any(IsAnswered);
         Func<ReportRow, string> keyOf = split switch
@@ -321,10 +335,9 @@ public static class ReportsEndpoints
             _ => ResponseClass.Failures.ToList(),
         };
 
-        var byBucket = rows.ToLookup(row => row.Bucket);
-        var buckets = starts.Select(start =>
+        var buckets = starts.Select(bucket =>
         {
-            var inBucket = byBucket[start].ToList();
+            var inBucket = bucket.Rows.ToList();
             var tally = Tally(inBucket, answeredInScope);
             var counts = keys.ToDictionary(key => key, _ => 0L);
             foreach (var row in Failures(inBucket))
@@ -334,7 +347,7 @@ public static class ReportsEndpoints
 
             return new TimeBucket
             {
-                Start = TimeZones.Format(start, scope.Zone),
+                Start = TimeZones.Format(bucket.Start, zone),
                 Failures = tally.Failures,
                 Answered = tally.Answered,
                 Asr = tally.Asr,
@@ -392,6 +405,17 @@ public static class ReportsEndpoints
             : TypedResults.Ok(report);
     }
 
+    /// <summary>The local dates of the zone that [from, to) touches, in order.</summary>
+    private static IEnumerable<DateOnly> LocalDays(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        var last = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(to.AddTicks(-1), zone).DateTime);
+        for (var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(from, zone).DateTime); day <= last;
+             day = day.AddDays(1))
+        {
+            yield return day;
+        }
+    }
+
     /// <summary>Every outcome but answered, in the catalogue's order: the columns of a failure breakdown.</summary>
     private static IEnumerable<string> FailureOutcomes => Outcome.All.Where(outcome => outcome != Outcome.Answered);
 
@@ -402,8 +426,8 @@ public static class ReportsEndpoints
 
     /// <summary>
     /// Failures per outcome, answered calls and the ratios of some rows. The ratios are null when the scope
-    /// has no answered call at all (nothing says the project sends them), and 0 for a row without any when
-    /// others have some: that row's calls really were never answered.
+    /// has no answered call at all (nothing says the project sends them) or the rows have no call (an empty
+    /// bucket), and 0 for rows without an answer when others have some: those calls really were not answered.
     /// </summary>
     private static BreakdownRow Tally(IReadOnlyCollection<ReportRow> rows, bool answeredInScope)
     {
@@ -418,8 +442,8 @@ public static class ReportsEndpoints
             Failures = failed,
             Answered = answered,
             Attempts = attempts,
-            Asr = answeredInScope ? Share(answered, attempts) : null,
-            Ner = answeredInScope ? Share(effective, attempts) : null,
+            Asr = answeredInScope && attempts > 0 ? Share(answered, attempts) : null,
+            Ner = answeredInScope && attempts > 0 ? Share(effective, attempts) : null,
             Outcomes = FailureOutcomes.ToDictionary(
                 outcome => outcome, outcome => failures.Where(row => row.Outcome == outcome).Sum(row => row.Count)),
         };

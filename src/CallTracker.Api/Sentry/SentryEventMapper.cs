@@ -141,7 +141,7 @@ public static class SentryEventMapper
                 ? $"{Text(sdk, "name")}/{Text(sdk, "version")}"
                 : null,
             Payload = WithoutPersonalData(sentry),
-            Fingerprint = IssueFingerprint.Hash(IssueFingerprint.Resolve(ClientFingerprint(sentry), defaults)),
+            Fingerprint = IssueFingerprint.HashError(IssueFingerprint.Resolve(ClientFingerprint(sentry), defaults)),
             IssueTitle = IssueFingerprint.ErrorTitle(exceptionType, exceptionValue, message),
         };
     }
@@ -151,7 +151,8 @@ public static class SentryEventMapper
         sentry.TryGetProperty("fingerprint", out var fingerprint) && fingerprint.ValueKind == JsonValueKind.Array
             && fingerprint.GetArrayLength() is > 0 and <= 10
             && fingerprint.EnumerateArray().All(part => part.ValueKind == JsonValueKind.String)
-                ? fingerprint.EnumerateArray().Select(part => part.GetString()!.Replace("\0", "", StringComparison.Ordinal))
+                ? fingerprint.EnumerateArray()
+                    .Select(part => part.GetString()!.Replace("\0", "", StringComparison.Ordinal))
                     .ToList()
                 : null;
 

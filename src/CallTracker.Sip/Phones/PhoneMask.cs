@@ -7,7 +7,7 @@ namespace CallTracker.Sip.Phones;
 /// first two digits (often the carrier's prefix) and the last two stay, enough to tell numbers apart on a
 /// call and to spot a wrong prefix, not enough to call anyone.
 /// </summary>
-public static class PhoneMask
+public static partial class PhoneMask
 {
     private const char Hidden = '*';
     private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
@@ -61,6 +61,35 @@ public static class PhoneMask
 
         return text;
     }
+
+    /// <summary>
+    /// Hides what looks like a phone number in free text (an exception message a CRM wrote, an issue title
+    /// made from it): every run of 8 or more digits, with spaces, dots or dashes between them and an optional
+    /// +, keeps its first two and last two digits. Some long ids get masked too; that is the safe side.
+    /// </summary>
+    public static string RedactDigitRuns(string text) => DigitRun().Replace(text, match =>
+    {
+        var digits = match.Value.Count(char.IsAsciiDigit);
+        if (digits < 8)
+        {
+            return match.Value;
+        }
+
+        var seen = 0;
+        return string.Concat(match.Value.Select(character =>
+        {
+            if (!char.IsAsciiDigit(character))
+            {
+                return character;
+            }
+
+            seen++;
+            return seen <= 2 || seen > digits - 2 ? character : Hidden;
+        }));
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\+?\d(?:[ .\-]?\d){7,}")]
+    private static partial System.Text.RegularExpressions.Regex DigitRun();
 
     private static string MaskNational(string national)
     {
