@@ -50,7 +50,7 @@ try
     builder.Services.AddSingleton<CallEventEnricher>();
     builder.Services.AddScoped<SentryIngestor>();
     builder.Services.AddSingleton<IngestQueue>();
-    builder.Services.AddSingleton<IngestMetrics>();
+    builder.Services.AddSingleton<ServiceMetrics>();
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,

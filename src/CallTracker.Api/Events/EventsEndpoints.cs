@@ -63,7 +63,7 @@ public static class EventsEndpoints
     }
 
     private static async Task<Results<Accepted<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
-        HttpContext http, ClaimsPrincipal user, EventParser parser, IngestQueue queue, IngestMetrics metrics,
+        HttpContext http, ClaimsPrincipal user, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
         IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
         CancellationToken cancellationToken)
     {

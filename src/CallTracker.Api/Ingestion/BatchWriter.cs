@@ -16,7 +16,7 @@ namespace CallTracker.Api.Ingestion;
 /// a time, so that one bad request cannot fail the others with it.
 /// </remarks>
 public sealed class BatchWriter(
-    IngestQueue queue, EventWriter writer, IngestMetrics metrics, IOptions<CallTrackerOptions> options,
+    IngestQueue queue, EventWriter writer, ServiceMetrics metrics, IOptions<CallTrackerOptions> options,
     ILogger<BatchWriter> logger) : BackgroundService
 {
     private readonly int maxBatchEvents = options.Value.Ingestion.MaxBatchEvents;

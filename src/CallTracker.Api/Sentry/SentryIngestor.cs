@@ -17,7 +17,7 @@ namespace CallTracker.Api.Sentry;
 
 /// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
 public sealed partial class SentryIngestor(
-    CallTrackerDbContext db, EventParser parser, IngestQueue queue, IngestMetrics metrics,
+    CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
     IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
 {
     private static readonly HashSet<string> EventItems = ["event"];

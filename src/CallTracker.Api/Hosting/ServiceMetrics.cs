@@ -1,12 +1,13 @@
+using CallTracker.Api.Ingestion;
 using Prometheus;
 
-namespace CallTracker.Api.Ingestion;
+namespace CallTracker.Api.Hosting;
 
 /// <summary>
-/// What /metrics says about ingestion and reports, in Prometheus' format. prometheus-net rather than
+/// What /metrics says about ingestion and reports, in Prometheus format. prometheus-net rather than
 /// hand-written exposition: it gets the text format, histogram buckets and concurrency right.
 /// </summary>
-public sealed class IngestMetrics
+public sealed class ServiceMetrics
 {
     private readonly Counter accepted = Metrics.CreateCounter(
         "calltracker_events_accepted_total", "Events stored (new event ids).", "source");
@@ -33,7 +34,7 @@ public sealed class IngestMetrics
             Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
         });
 
-    public IngestMetrics(IngestQueue queue)
+    public ServiceMetrics(IngestQueue queue)
     {
         var depth = Metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));
