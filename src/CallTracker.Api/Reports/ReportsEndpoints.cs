@@ -233,7 +233,7 @@ public static class ReportsEndpoints
 
         if (scope is null || errors.Count > 0)
         {
-            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+            return Problem(problem, errors);
         }
 
         var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
@@ -296,7 +296,7 @@ public static class ReportsEndpoints
 
         if (scope is null || errors.Count > 0)
         {
-            return problem ?? TypedResults.ValidationProblem(errors.ToDictionary());
+            return Problem(problem, errors);
         }
 
         var reportInterval = step == "hour" ? ReportInterval.Hour : ReportInterval.Day;
@@ -468,6 +468,22 @@ public static class ReportsEndpoints
         var day = TimeZoneInfo.ConvertTime(scope.Filter.From, scope.Zone).ToString("yyyy-MM-dd",
             CultureInfo.InvariantCulture);
         return new CsvFile($"calltracker-{name}-{day}.csv", header, rows);
+    }
+
+    /// <summary>
+    /// One validation problem naming every bad parameter, the shared filters' and the report's own (limit,
+    /// interval, groupBy): answering with the first set alone would make a client fix them one round trip
+    /// at a time.
+    /// </summary>
+    private static ValidationProblem Problem(ValidationProblem? filters, Errors errors)
+    {
+        var all = filters?.ProblemDetails.Errors.ToDictionary() ?? [];
+        foreach (var (field, messages) in errors.ToDictionary())
+        {
+            all[field] = [.. all.GetValueOrDefault(field, []), .. messages];
+        }
+
+        return TypedResults.ValidationProblem(all);
     }
 
     private static object?[] Row(params object?[] values) => values;
