@@ -285,13 +285,14 @@ public static class ReportsEndpoints
         var errors = new Errors();
         var step = QueryParameters.OneOf(http.Request, "interval", interval, Intervals, errors) ?? "hour";
         var split = QueryParameters.OneOf(http.Request, "groupBy", groupBy, GroupBys, errors) ?? "class";
-        if (scope is not null && errors.Count == 0)
+        var tooMany = $"The range holds more than {MaxBuckets} {step}s: shorten it or use interval=day.";
+
+        // A rough bound first, so that a range of years is refused before PostgreSQL lists its hours; the
+        // exact count comes after, as a range starting mid-hour, or a day of 25 hours, can add a bucket.
+        var length = step == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        if (scope is not null && errors.Count == 0 && (scope.Filter.To - scope.Filter.From) / length > MaxBuckets + 1)
         {
-            var length = step == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
-            if ((scope.Filter.To - scope.Filter.From) / length > MaxBuckets - 1)
-            {
-                errors.Add("from", $"The range holds more than {MaxBuckets} {step}s: shorten it or use interval=day.");
-            }
+            errors.Add("from", tooMany);
         }
 
         if (scope is null || errors.Count > 0)
@@ -300,10 +301,16 @@ public static class ReportsEndpoints
         }
 
         var reportInterval = step == "hour" ? ReportInterval.Hour : ReportInterval.Day;
-        var grouping = new ReportGrouping(Interval: reportInterval, TimeZone: scope.Zone.Id);
-        var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
         var starts = await reports.BucketsAsync(
             scope.Filter.From, scope.Filter.To, reportInterval, scope.Zone.Id, cancellationToken);
+        if (starts.Count > MaxBuckets)
+        {
+            errors.Add("from", tooMany);
+            return Problem(null, errors);
+        }
+
+        var grouping = new ReportGrouping(Interval: reportInterval, TimeZone: scope.Zone.Id);
+        var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
 
         var answeredInScope = rows.Any(IsAnswered);
         Func<ReportRow, string> keyOf = split switch
