@@ -410,7 +410,8 @@ public static class ReportsEndpoints
     /// <summary>
     /// Failures per outcome, answered calls and the ratios of some rows. The ratios are null when the scope
     /// has no answered call at all (nothing says the project sends them), and 0 for a row without any when
-    /// others have some: that row's calls really were never answered.
+    /// others have some: that row's calls really were never answered. A time bucket with no call at all has
+    /// none either: 0 there would chart every quiet night as a night of unanswered calls.
     /// </summary>
     private static BreakdownRow Tally(IReadOnlyCollection<ReportRow> rows, bool answeredInScope)
     {
@@ -425,8 +426,8 @@ public static class ReportsEndpoints
             Failures = failed,
             Answered = answered,
             Attempts = attempts,
-            Asr = answeredInScope ? Share(answered, attempts) : null,
-            Ner = answeredInScope ? Share(effective, attempts) : null,
+            Asr = answeredInScope && attempts > 0 ? Share(answered, attempts) : null,
+            Ner = answeredInScope && attempts > 0 ? Share(effective, attempts) : null,
             Outcomes = FailureOutcomes.ToDictionary(
                 outcome => outcome, outcome => failures.Where(row => row.Outcome == outcome).Sum(row => row.Count)),
         };
