@@ -31,7 +31,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [InlineData("trunk=t1&country=VN&class=4xx", 2 * 2 * (4 + 4 + 2), 0)]
     public async Task EveryFilter_NarrowsTheCallsCounted(string filter, long failures, long answered)
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/ratios?{WholeDay}&{filter}");
 
@@ -43,7 +43,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task ClassReport_OfOneAgent_CountsOnlyThatAgentsTwoBlocks()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/classes?{WholeDay}&agent=a2");
 
@@ -57,7 +57,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task CodeReport_OfOneOutcome_ListsTheCodesThatGaveIt()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/codes?{WholeDay}&outcome=busy");
 
@@ -68,7 +68,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task OutcomeReport_OfOneCode_SplitsItByTheQ850CauseThatDecided()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/outcomes?{WholeDay}&code=480");
         var counted = Tally(report["outcomes"]!, "outcome").Where(outcome => outcome.Count > 0);
@@ -81,7 +81,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task CarrierReport_OfOneCountry_ListsOnlyThatCountrysCarriers()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/carriers?{WholeDay}&country=VN");
 
@@ -93,7 +93,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task AgentReport_OfOneCampaign_ListsOnlyItsAgents_WithTheirOwnRatios()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/agents?{WholeDay}&tag[campaign]=winter");
 
@@ -105,7 +105,7 @@ public sealed class ReportFilterTests(ApiFixture fixture)
     [Fact]
     public async Task RatioReport_NarrowedToCallsThatAreNeverAnswered_HasNoRatios()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/ratios?{WholeDay}&country=DE");
 

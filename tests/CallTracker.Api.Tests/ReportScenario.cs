@@ -34,6 +34,9 @@ public static class ReportScenario
     public const string MobiFone = "0900000001";
     public const string Vodafone = "+49 172 1234567";
 
+    private static readonly SemaphoreSlim Creating = new(1, 1);
+    private static (ApiFixture Fixture, TestProject Project)? shared;
+
     /// <summary>
     /// The twenty failures each agent places per hour. In words:
     /// 4xx 12 (486: 4, 480: 6, 404: 2), 5xx 3 (503), 6xx 1 (603), none 4 (no final response);
@@ -81,6 +84,29 @@ public static class ReportScenario
 
     public static string Instant(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The project holding the scenario, made by whichever test asks first and then shared by every test
+    /// that only reads it: some forty tests read it, and posting its 316 events for each would add seconds
+    /// to the suite. No test may post to it; one that needs other calls makes a project of its own.
+    /// </summary>
+    public static async Task<TestProject> SharedAsync(ApiFixture fixture)
+    {
+        await Creating.WaitAsync();
+        try
+        {
+            if (shared is not { } made || made.Fixture != fixture)
+            {
+                shared = made = (fixture, await CreateAsync(fixture));
+            }
+
+            return made.Project;
+        }
+        finally
+        {
+            Creating.Release();
+        }
+    }
 
     /// <summary>A new project holding the whole scenario.</summary>
     public static async Task<TestProject> CreateAsync(ApiFixture fixture)

@@ -15,7 +15,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task ClassReport_OfTheScenario_CountsEachClassAndTheCodesAndLocalCausesInIt()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/classes?{WholeDay}");
 
@@ -45,7 +45,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task OutcomeReport_OfTheScenario_CountsEveryFailureOutcomeAndLeavesAnsweredCallsOut()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/outcomes?{WholeDay}");
 
@@ -68,7 +68,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task CodeReport_OfTheScenario_ListsCodesAndLocalCausesMostFrequentFirst()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/codes?{WholeDay}");
         var codes = report["codes"]!.AsArray().Select(row => row!).ToList();
@@ -100,7 +100,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task AgentReport_OfTheScenario_GivesEachAgentsFailuresAnsweredCallsAsrAndNer()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/agents?{WholeDay}");
 
@@ -131,7 +131,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task AgentReport_WithALimit_ListsTheAgentsWithMostFailuresAndSaysThereAreMore()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/agents?{WholeDay}&limit=2");
 
@@ -144,7 +144,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task TrunkReport_OfTheScenario_AddsUpTheAgentsOfEachTrunk()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/trunks?{WholeDay}");
 
@@ -160,7 +160,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task CarrierReport_OfTheScenario_GivesEachCountryAndCarrierOfTheNumbersDialled()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/carriers?{WholeDay}");
         var rows = report["rows"]!.AsArray().Select(row => $"{row!["country"]} {row["value"]}");
@@ -183,7 +183,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task TagReport_OfTheScenario_GivesEachCampaign_AndTheCallsWithoutOneAsANullRow()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/tags/campaign?{WholeDay}");
 
@@ -200,7 +200,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task TagReport_OfATagNoCallHas_PutsEveryCallInTheNullRow()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/tags/region?{WholeDay}");
 
@@ -211,7 +211,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task RatioReport_OfTheScenario_GivesAsrAndNerOverEveryCall()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/ratios?{WholeDay}");
 
@@ -228,7 +228,7 @@ public sealed class ReportTests(ApiFixture fixture)
     [Fact]
     public async Task Timeseries_OfTheScenario_PutsEachHoursCallsInItsBucket_AndTheOtherHoursAtZero()
     {
-        var project = await CreateAsync(fixture);
+        var project = await SharedAsync(fixture);
 
         var report = await project.Read.GetJsonAsync($"/api/v1/reports/timeseries?{WholeDay}&interval=hour");
         var buckets = report["buckets"]!.AsArray().Select(bucket => bucket!).ToList();
