@@ -316,6 +316,26 @@ public sealed class ReportCsvTests(ApiFixture fixture)
             .Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task TagReport_OfAVietnameseTagKey_IsNamedInTheHeaderAndTheFileName()
+    {
+        var project = await fixture.CreateProjectAsync();
+        await project.Ingest.PostEventsAsync(new
+        {
+            occurredAt = Instant(Day.AddHours(10)),
+            sipCode = 486,
+            tags = new Dictionary<string, string> { ["chiến_dịch"] = "Tết" },
+        });
+
+        var csv = await GetCsvAsync(
+            project.Read, $"/api/v1/reports/tags/{Uri.EscapeDataString("chiến_dịch")}?{WholeDay}&format=csv");
+        var disposition = csv.Response.Content.Headers.ContentDisposition!;
+
+        Assert.Equal("tag:chiến_dịch", csv.Header[0]);
+        Assert.Equal("Tết", Assert.Single(csv.Rows)["tag:chiến_dịch"]);
+        Assert.Equal($"calltracker-tag-chiến_dịch-{Date(Day)}.csv", disposition.FileNameStar);
+    }
+
     /// <summary>A CSV download: the response, its bytes, and its lines read by CsvHelper by header name.</summary>
     private sealed record CsvTable(
         HttpResponseMessage Response, byte[] Bytes, string[] Header, List<Dictionary<string, string>> Rows);

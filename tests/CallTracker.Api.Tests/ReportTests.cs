@@ -260,6 +260,7 @@ public sealed class ReportTests(ApiFixture fixture)
         Assert.All(quiet, bucket => Assert.Equal(0, bucket["failures"]!.GetValue<long>()));
         Assert.All(quiet, bucket => Assert.Equal(0, bucket["answered"]!.GetValue<long>()));
         Assert.All(quiet, bucket => Assert.All(Counts(bucket), count => Assert.Equal(0, count.Count)));
+        Assert.All(quiet, bucket => Assert.Null(bucket["asr"]));
     }
 
     /// <summary>What a breakdown row should say, from its failures, answered and network-effective calls.</summary>
