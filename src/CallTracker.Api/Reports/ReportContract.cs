@@ -315,9 +315,11 @@ public sealed record TimeBucket
     /// <example>20</example>
     public required long Answered { get; init; }
 
+    /// <summary>Answered / attempts; null when no answered call is in scope or the bucket has no call.</summary>
     /// <example>0.8</example>
     public double? Asr { get; init; }
 
+    /// <summary>Effective / attempts; null when no answered call is in scope or the bucket has no call.</summary>
     /// <example>0.96</example>
     public double? Ner { get; init; }
 

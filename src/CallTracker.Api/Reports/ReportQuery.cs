@@ -75,7 +75,7 @@ public sealed partial record ReportQuery
         var errors = new Errors();
         var zone = TimeZones.Parse(request, Tz, errors);
         var range = TimeRange.Parse(request, From, To, now, DefaultRange, errors, zone);
-        var format = QueryParameters.OneOf(request, "format", Format, ["json", "csv"], errors);
+        var format = QueryParameters.OneOf(request, "format", Format?.ToLowerInvariant(), ["json", "csv"], errors);
 
         var filter = new ReportFilter(user.ProjectId(), range?.From ?? now, range?.To ?? now)
         {

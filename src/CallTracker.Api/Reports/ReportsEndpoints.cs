@@ -304,16 +304,20 @@ public static class ReportsEndpoints
     {
         var step = "hour";
         var split = "class";
+        string TooMany() => step == "hour"
+            ? $"The range holds more than {MaxBuckets} hours: shorten it or use interval=day."
+            : $"The range holds more than {MaxBuckets} days: shorten it.";
         var (scope, problem) = query.Read(http.Request, user, clock.GetUtcNow(), (errors, filter) =>
         {
             step = QueryParameters.OneOf(http.Request, "interval", interval, Intervals, errors) ?? step;
             split = QueryParameters.OneOf(http.Request, "groupBy", groupBy, GroupBys, errors) ?? split;
+
+            // A rough bound, so that a range of years is refused before its hours are listed; the buckets are
+            // counted exactly below, as a range starting mid-hour, or a day of 25 hours, can touch one more.
             var length = step == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
-            if ((filter.To - filter.From) / length > MaxBuckets - 1)
+            if ((filter.To - filter.From) / length > MaxBuckets + 1)
             {
-                errors.Add("from", step == "hour"
-                    ? $"The range holds more than {MaxBuckets} hours: shorten it or use interval=day."
-                    : $"The range holds more than {MaxBuckets} days: shorten it.");
+                errors.Add("from", TooMany());
             }
         });
         if (scope is null)
@@ -329,11 +333,15 @@ public static class ReportsEndpoints
         var zone = scope.Zone;
         var byHour = rows.ToLookup(row => row.Hour);
         var byDay = rows.ToLookup(row => row.Day);
-        var starts = reportInterval == ReportInterval.Hour
+        var starts = (reportInterval == ReportInterval.Hour
             ? (await reports.HoursAsync(scope.Filter.From, scope.Filter.To, zone.Id, cancellationToken))
                 .Select(hour => (Start: hour, Rows: byHour[hour]))
             : LocalDays(scope.Filter.From, scope.Filter.To, zone)
-                .Select(day => (Start: TimeZones.StartOfDay(day, zone), Rows: byDay[day]));
+                .Select(day => (Start: TimeZones.StartOfDay(day, zone), Rows: byDay[day]))).ToList();
+        if (starts.Count > MaxBuckets)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [TooMany()] });
+        }
 
         var answeredInScope = rows.Any(IsAnswered);
         Func<ReportRow, string> keyOf = split switch
