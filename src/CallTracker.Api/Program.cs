@@ -50,6 +50,7 @@ try
     builder.Services.AddSingleton<CallEventEnricher>();
     builder.Services.AddScoped<SentryIngestor>();
     builder.Services.AddSingleton<IngestQueue>();
+    builder.Services.AddSingleton<IngestKeyCache>();
     builder.Services.AddSingleton<ServiceMetrics>();
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton(services => new EventParser(
