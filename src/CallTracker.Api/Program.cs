@@ -4,6 +4,7 @@ using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
+using CallTracker.Api.Ingestion;
 using CallTracker.Api.Issues;
 using CallTracker.Api.OpenApi;
 using CallTracker.Api.Projects;
@@ -13,6 +14,7 @@ using CallTracker.Api.Sentry;
 using CallTracker.Storage;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Serilog;
 using Serilog.Events;
 
@@ -47,6 +49,10 @@ try
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone));
     builder.Services.AddSingleton<CallEventEnricher>();
     builder.Services.AddScoped<SentryIngestor>();
+    builder.Services.AddSingleton<IngestQueue>();
+    builder.Services.AddSingleton<IngestKeyCache>();
+    builder.Services.AddSingleton<ServiceMetrics>();
+    builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
         services.GetRequiredService<CallEventEnricher>()));
@@ -125,6 +131,7 @@ try
     app.MapIssuesEndpoints();
     app.MapProjectEndpoints();
     app.MapHealthEndpoints();
+    app.MapMetrics();
 
     await app.RunAsync();
 }

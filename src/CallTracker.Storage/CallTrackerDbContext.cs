@@ -17,6 +17,10 @@ public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> 
 
     public DbSet<Issue> Issues => Set<Issue>();
 
+    public DbSet<EventIdClaim> EventIds => Set<EventIdClaim>();
+
+    public DbSet<CallRollup> CallRollups => Set<CallRollup>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);

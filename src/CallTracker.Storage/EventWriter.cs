@@ -7,16 +7,17 @@ namespace CallTracker.Storage;
 /// <summary>Stores accepted events; an event id already stored in the project is skipped, not an error.</summary>
 public sealed class EventWriter(NpgsqlDataSource dataSource)
 {
-    // Raw Npgsql, not EF: EF has no INSERT ... ON CONFLICT DO NOTHING, and catching unique
-    // violations per row would turn every retried batch into an error path. unnest() keeps the
-    // parameter count fixed (one array per column) whatever the batch size.
+    // Raw Npgsql, not EF: EF has no INSERT ... ON CONFLICT, and catching unique violations per row would
+    // turn every retried batch into an error path. unnest() keeps the parameter count fixed (one array per
+    // column) whatever the batch size: one multi-row insert per batch.
     //
-    // One statement stores the events and keeps their issues: only the rows actually inserted (not
-    // duplicates) are counted, and ON CONFLICT DO UPDATE serialises concurrent requests on one issue's
-    // row, so there are no lost updates and never two issues for one fingerprint. A new event reopens a
-    // resolved issue and marks a regression unless the issue is customer behaviour (and the project has not
-    // asked for those too). Issue rows are
-    // taken in fingerprint order, so that two batches touching the same issues cannot deadlock.
+    // One statement claims the event ids (event_ids: the one place an id is unique per project, so that the
+    // event tables can later take time partitions), stores the events whose ids were free, and counts only
+    // those into their issues and hourly rollups. ON CONFLICT DO UPDATE serialises concurrent writers on an
+    // issue's or rollup's row, so there are no lost updates and never two issues for one fingerprint. A new
+    // event reopens a resolved issue and marks a regression unless the issue is customer behaviour (and the
+    // project has not asked for those too). Rows are taken in key order, so that two writers touching the
+    // same rows cannot deadlock.
     private const string InsertSql = """
         WITH input AS (
             SELECT * FROM unnest(
@@ -36,6 +37,15 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
                 phone_problem, fingerprint, issue_title, customer_behaviour)
         ),
+        claimed AS (
+            INSERT INTO event_ids (project_id, event_id, kind)
+            SELECT project_id, event_id, 'call' FROM input ORDER BY project_id, event_id
+            ON CONFLICT (project_id, event_id) DO NOTHING
+            RETURNING project_id, event_id
+        ),
+        kept AS (
+            SELECT input.* FROM input JOIN claimed USING (project_id, event_id)
+        ),
         inserted AS (
             INSERT INTO call_events (
                 project_id, event_id, occurred_at, reported_occurred_at, received_at, sip_code,
@@ -53,23 +63,19 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 outcome, outcome_basis, q850_cause, reasons, sip_warnings, retry_after_seconds,
                 phone_e164, phone_region, phone_type, phone_valid, phone_carrier, phone_extension, phone_converted,
                 phone_problem, fingerprint
-            FROM input
-            ON CONFLICT (project_id, event_id) DO NOTHING
-            RETURNING project_id, event_id
+            FROM kept
         ),
         issues_kept AS (
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
                 trunk, status, regression, customer_behaviour, first_seen, last_seen, event_count)
-            SELECT event.project_id, 'call', event.fingerprint, min(event.issue_title), min(event.outcome),
-                min(event.response_class), min(event.sip_code), min(event.q850_cause), min(event.local_cause),
-                min(event.trunk), 'unresolved', false, bool_and(event.customer_behaviour),
-                min(event.occurred_at), max(event.occurred_at), count(*)
-            FROM input AS event
-            JOIN inserted USING (project_id, event_id)
-            WHERE event.fingerprint IS NOT NULL
-            GROUP BY event.project_id, event.fingerprint
-            ORDER BY event.fingerprint
+            SELECT project_id, 'call', fingerprint, min(issue_title), min(outcome), min(response_class),
+                min(sip_code), min(q850_cause), min(local_cause), min(trunk), 'unresolved', false,
+                bool_and(customer_behaviour), min(occurred_at), max(occurred_at), count(*)
+            FROM kept
+            WHERE fingerprint IS NOT NULL
+            GROUP BY project_id, fingerprint
+            ORDER BY project_id, fingerprint
             ON CONFLICT (project_id, fingerprint) DO UPDATE SET
                 event_count = issues.event_count + excluded.event_count,
                 first_seen = least(issues.first_seen, excluded.first_seen),
@@ -77,17 +83,76 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
                 regression = issues.regression OR (issues.status = 'resolved' AND (NOT issues.customer_behaviour
                     OR (SELECT customer_behaviour_regresses FROM projects WHERE id = issues.project_id)))
+        ),
+        rolled_up AS (
+            INSERT INTO call_rollups (
+                project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent, trunk,
+                country, carrier, count)
+            SELECT project_id, date_trunc('hour', occurred_at, 'UTC'), response_class, coalesce(sip_code, 0),
+                CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') ELSE '' END,
+                coalesce(q850_cause, 0), coalesce(outcome, 'unknown'), coalesce(agent, ''), coalesce(trunk, ''),
+                coalesce(phone_region, ''), coalesce(phone_carrier, ''), count(*)
+            FROM kept
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+            ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+            ON CONFLICT (project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent,
+                trunk, country, carrier)
+            DO UPDATE SET count = call_rollups.count + excluded.count
         )
-        SELECT event_id FROM inserted
+        SELECT project_id, event_id FROM claimed
         """;
 
     /// <summary>
-    /// Inserts the events in one statement, so a batch is stored whole or not at all.
+    /// Stores failed calls and error events in one transaction, so a batch is stored whole or not at all.
+    /// An event whose id the project already has (or that comes twice in the batch) is skipped, not an error.
     /// </summary>
-    /// <returns>The ids that were new; the others were already stored.</returns>
+    /// <returns>The (project, event id) pairs that were new; the others were already stored.</returns>
+    public async Task<StoredEvents> WriteAsync(
+        IReadOnlyList<CallEvent> calls, IReadOnlyList<ErrorEvent> errors, CancellationToken cancellationToken)
+    {
+        var uniqueCalls = calls.DistinctBy(call => (call.ProjectId, call.EventId)).ToList();
+        var uniqueErrors = errors.DistinctBy(error => (error.ProjectId, error.EventId)).ToList();
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = new StoredEvents([], []);
+        if (uniqueCalls.Count > 0)
+        {
+            await using var command = CallsCommand(connection, uniqueCalls);
+            await ReadKeysAsync(command, stored.Calls, cancellationToken);
+        }
+
+        if (uniqueErrors.Count > 0)
+        {
+            await using var command = ErrorsCommand(connection, uniqueErrors);
+            await ReadKeysAsync(command, stored.Errors, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    /// <summary>Stores failed calls alone; see <see cref="WriteAsync"/>.</summary>
+    /// <returns>The ids that were new.</returns>
     public async Task<HashSet<Guid>> InsertAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(InsertSql);
+        var stored = await WriteAsync(events, [], cancellationToken);
+        return stored.Calls.Select(key => key.EventId).ToHashSet();
+    }
+
+    private static async Task ReadKeysAsync(
+        NpgsqlCommand command, HashSet<(int ProjectId, Guid EventId)> keys, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add((reader.GetInt32(0), reader.GetGuid(1)));
+        }
+    }
+
+    private static NpgsqlCommand CallsCommand(NpgsqlConnection connection, IReadOnlyList<CallEvent> events)
+    {
+        var command = new NpgsqlCommand(InsertSql, connection);
         var parameters = command.Parameters;
 
         parameters.Add(Column(events, call => call.ProjectId));
@@ -134,59 +199,84 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         parameters.Add(Column(events, call => call.Outcome is { } outcome
             && Sip.Outcome.CustomerBehaviour.Contains(outcome)));
 
-        var inserted = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            inserted.Add(reader.GetGuid(0));
-        }
-
-        return inserted;
+        return command;
     }
 
-    // The same issue bookkeeping as for calls, for one event: only a row actually inserted counts, and an
-    // error is always something to act on, so a new one on a resolved issue is always a regression.
-    private const string InsertErrorSql = """
-        WITH inserted AS (
+    // The same id claim and issue bookkeeping as for calls. An error is always something to act on, so a new
+    // one on a resolved issue is always a regression.
+    private const string InsertErrorsSql = """
+        WITH input AS (
+            SELECT * FROM unnest(
+                $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[],
+                $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::text[],
+                $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::text[])
+            AS event(
+                project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
+                platform, release, environment, tags, request_url, user_id, sdk, payload, fingerprint, issue_title)
+        ),
+        claimed AS (
+            INSERT INTO event_ids (project_id, event_id, kind)
+            SELECT project_id, event_id, 'error' FROM input ORDER BY project_id, event_id
+            ON CONFLICT (project_id, event_id) DO NOTHING
+            RETURNING project_id, event_id
+        ),
+        kept AS (
+            SELECT input.* FROM input JOIN claimed USING (project_id, event_id)
+        ),
+        inserted AS (
             INSERT INTO error_events (
                 project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
                 platform, release, environment, tags, request_url, user_id, sdk, payload, fingerprint)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16::jsonb, $17)
-            ON CONFLICT (project_id, event_id) DO NOTHING
-            RETURNING project_id, fingerprint, occurred_at
+            SELECT project_id, event_id, occurred_at, received_at, level, message, exception_type, exception_value,
+                platform, release, environment, tags, request_url, user_id, sdk, payload, fingerprint
+            FROM kept
         ),
         issues_kept AS (
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, status, regression, customer_behaviour,
                 first_seen, last_seen, event_count)
-            SELECT project_id, 'error', fingerprint, $18::text, 'unresolved', false, false, occurred_at, occurred_at, 1
-            FROM inserted WHERE fingerprint IS NOT NULL
+            SELECT project_id, 'error', fingerprint, min(issue_title), 'unresolved', false, false,
+                min(occurred_at), max(occurred_at), count(*)
+            FROM kept WHERE fingerprint IS NOT NULL
+            GROUP BY project_id, fingerprint
+            ORDER BY project_id, fingerprint
             ON CONFLICT (project_id, fingerprint) DO UPDATE SET
-                event_count = issues.event_count + 1,
+                event_count = issues.event_count + excluded.event_count,
                 first_seen = least(issues.first_seen, excluded.first_seen),
                 last_seen = greatest(issues.last_seen, excluded.last_seen),
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
                 regression = issues.regression OR issues.status = 'resolved'
         )
-        SELECT count(*) FROM inserted
+        SELECT project_id, event_id FROM claimed
         """;
 
     /// <summary>Stores an error event and keeps its issue; false when its id was already stored.</summary>
-    public async Task<bool> InsertErrorAsync(ErrorEvent error, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(InsertErrorSql);
-        object?[] values =
-        [
-            error.ProjectId, error.EventId, error.OccurredAt, error.ReceivedAt, error.Level, error.Message,
-            error.ExceptionType, error.ExceptionValue, error.Platform, error.Release, error.Environment, error.Tags,
-            error.RequestUrl, error.UserId, error.Sdk, error.Payload, error.Fingerprint, error.IssueTitle,
-        ];
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+    public async Task<bool> InsertErrorAsync(ErrorEvent error, CancellationToken cancellationToken) =>
+        (await WriteAsync([], [error], cancellationToken)).Errors.Count == 1;
 
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    private static NpgsqlCommand ErrorsCommand(NpgsqlConnection connection, IReadOnlyList<ErrorEvent> errors)
+    {
+        var command = new NpgsqlCommand(InsertErrorsSql, connection);
+        var parameters = command.Parameters;
+        parameters.Add(Column(errors, error => error.ProjectId));
+        parameters.Add(Column(errors, error => error.EventId));
+        parameters.Add(Column(errors, error => error.OccurredAt));
+        parameters.Add(Column(errors, error => error.ReceivedAt));
+        parameters.Add(Column(errors, error => error.Level));
+        parameters.Add(Column(errors, error => error.Message));
+        parameters.Add(Column(errors, error => error.ExceptionType));
+        parameters.Add(Column(errors, error => error.ExceptionValue));
+        parameters.Add(Column(errors, error => error.Platform));
+        parameters.Add(Column(errors, error => error.Release));
+        parameters.Add(Column(errors, error => error.Environment));
+        parameters.Add(Column(errors, error => error.Tags, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(errors, error => error.RequestUrl));
+        parameters.Add(Column(errors, error => error.UserId));
+        parameters.Add(Column(errors, error => error.Sdk));
+        parameters.Add(Column(errors, error => error.Payload, NpgsqlDbType.Jsonb));
+        parameters.Add(Column(errors, error => error.Fingerprint));
+        parameters.Add(Column(errors, error => error.IssueTitle));
+        return command;
     }
 
     // Recounts issues from their events: for events that got their fingerprint after they were stored (the
@@ -266,14 +356,49 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static NpgsqlParameter Column<T>(IReadOnlyList<CallEvent> events, Func<CallEvent, T> value) =>
+    // The rollups of whole projects counted again from their events: after the start-up backfill has
+    // changed the outcome of events stored before outcomes existed.
+    private const string DeleteRollupsSql = "DELETE FROM call_rollups WHERE project_id = ANY($1)";
+
+    private const string RebuildRollupsSql = """
+        INSERT INTO call_rollups (
+            project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent, trunk,
+            country, carrier, count)
+        SELECT project_id, date_trunc('hour', occurred_at, 'UTC'), response_class, coalesce(sip_code, 0),
+            CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') ELSE '' END,
+            coalesce(q850_cause, 0), coalesce(outcome, 'unknown'), coalesce(agent, ''), coalesce(trunk, ''),
+            coalesce(phone_region, ''), coalesce(phone_carrier, ''), count(*)
+        FROM call_events WHERE project_id = ANY($1)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+        """;
+
+    /// <summary>Counts the rollups of these projects again from their events, in one transaction.</summary>
+    public async Task RebuildRollupsAsync(IReadOnlyCollection<int> projectIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var sql in new[] { DeleteRollupsSql, RebuildRollupsSql })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = projectIds.ToArray() });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlParameter Column<TEvent, T>(IReadOnlyList<TEvent> events, Func<TEvent, T> value) =>
         new() { Value = events.Select(value).ToArray() };
 
-    private static NpgsqlParameter Column(
-        IReadOnlyList<CallEvent> events, Func<CallEvent, string?> value, NpgsqlDbType elementType) =>
+    private static NpgsqlParameter Column<TEvent>(
+        IReadOnlyList<TEvent> events, Func<TEvent, string?> value, NpgsqlDbType elementType) =>
         new()
         {
             Value = events.Select(value).ToArray(),
             NpgsqlDbType = NpgsqlDbType.Array | elementType,
         };
 }
+
+/// <summary>The (project, event id) pairs a write stored; any other was a duplicate.</summary>
+public sealed record StoredEvents(
+    HashSet<(int ProjectId, Guid EventId)> Calls, HashSet<(int ProjectId, Guid EventId)> Errors);

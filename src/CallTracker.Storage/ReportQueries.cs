@@ -65,17 +65,36 @@ public sealed record ReportRow(
     DateTimeOffset? Hour, DateOnly? Day, long Count);
 
 /// <summary>
-/// The counting behind every report: one GROUP BY over the project's calls in the range, which the
-/// (project, occurred_at) index bounds, whatever the table's size; a filter on agent, trunk, code or
-/// tag may use its own index instead.
+/// The counting behind every report. Whole UTC hours are read from the hourly rollups (rows per hour, not
+/// per event); the partial hours at the ends of the range, and every report that needs what the rollups do
+/// not keep (a tag), are counted from the events, which the (project, occurred_at) key bounds to the range.
 /// </summary>
 /// <remarks>
 /// Raw SQL, not LINQ: buckets in an IANA time zone are one date_trunc(..., zone) in PostgreSQL (which
 /// knows the zones' history), and the grouping columns vary per report. Every piece of SQL text comes from
-/// this class; values are always parameters.
+/// this class; values are always parameters. Hour and day buckets come from the rollups only in a zone
+/// whose offsets are whole hours: a local hour of India (+05:30) or Nepal (+05:45) cuts UTC hours in two.
 /// </remarks>
 public sealed class ReportQueries(NpgsqlDataSource dataSource)
 {
+    // The same columns from either source, under the same names; a rollup keeps a missing value as 0 or ''.
+    private const string RollupColumns = """
+        response_class, nullif(sip_code, 0) AS sip_code, nullif(local_cause, '') AS local_cause, outcome,
+        nullif(agent, '') AS agent, nullif(trunk, '') AS trunk, nullif(country, '') AS country,
+        nullif(carrier, '') AS carrier, NULL::text AS tag_value, hour AS at, count AS calls
+        """;
+
+    private static string EventColumns(string tagValue) => $"""
+        response_class, sip_code, CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') END AS local_cause,
+        coalesce(outcome, 'unknown') AS outcome, agent, trunk, phone_region AS country, phone_carrier AS carrier,
+        {tagValue} AS tag_value, occurred_at AS at, 1 AS calls
+        """;
+
+    /// <summary>True when the report can be read from the rollups, whose finest grain is the UTC hour.</summary>
+    public static bool ServedByRollups(ReportFilter filter, ReportGrouping grouping, TimeZoneInfo zone) =>
+        filter.Tags.Count == 0 && grouping.Dimension != ReportDimension.Tag
+        && (grouping.Interval is null || IsWholeHourZone(zone));
+
     public async Task<List<ReportRow>> CountAsync(
         ReportFilter filter, ReportGrouping grouping, CancellationToken cancellationToken)
     {
@@ -91,52 +110,60 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         {
             ReportDimension.Agent => ("agent", "NULL::text"),
             ReportDimension.Trunk => ("trunk", "NULL::text"),
-            ReportDimension.Carrier => ("phone_region", "phone_carrier"),
-            ReportDimension.Tag => ($"tags ->> {Parameter(grouping.TagKey ?? "")}::text", "NULL::text"),
+            ReportDimension.Carrier => ("country", "carrier"),
+            ReportDimension.Tag => ("tag_value", "NULL::text"),
             _ => ("NULL::text", "NULL::text"),
         };
+
         // A day is keyed by its local date, not by the instant it starts: where a daylight-saving change
         // skips midnight, that instant is not a whole hour of the day's own offset.
         var (hour, day) = grouping.Interval switch
         {
-            ReportInterval.Hour => ($"date_trunc('hour', occurred_at, {Parameter(grouping.TimeZone)}::text)",
-                "NULL::date"),
-            ReportInterval.Day => ("NULL::timestamptz",
-                $"(occurred_at AT TIME ZONE {Parameter(grouping.TimeZone)}::text)::date"),
+            ReportInterval.Hour => ($"date_trunc('hour', at, {Parameter(grouping.TimeZone)}::text)", "NULL::date"),
+            ReportInterval.Day => ("NULL::timestamptz", $"(at AT TIME ZONE {Parameter(grouping.TimeZone)}::text)::date"),
             _ => ("NULL::timestamptz", "NULL::date"),
         };
 
-        var sql = new StringBuilder($"""
-            SELECT response_class, sip_code,
-                CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') END,
-                coalesce(outcome, 'unknown'), {group}, {group2}, {hour}, {day}, count(*)
-            FROM call_events
-            WHERE project_id = {Parameter(filter.ProjectId)}
-                AND occurred_at >= {Parameter(filter.From)} AND occurred_at < {Parameter(filter.To)}
-            """);
-        void And(string column, object? value)
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(grouping.TimeZone);
+        var tagValue = grouping.Dimension == ReportDimension.Tag
+            ? $"tags ->> {Parameter(grouping.TagKey ?? "")}::text"
+            : "NULL::text";
+        var project = Parameter(filter.ProjectId);
+        var from = Parameter(filter.From);
+        var to = Parameter(filter.To);
+        string source;
+        if (ServedByRollups(filter, grouping, zone))
         {
-            if (value is not null)
-            {
-                sql.Append($" AND {column} = {Parameter(value)}");
-            }
+            // The whole hours inside the range, from the rollups; the rest of the range from the events.
+            var (firstHour, endHour) = WholeHours(filter.From, filter.To);
+            var hoursFrom = Parameter(firstHour);
+            var hoursTo = Parameter(endHour);
+            source = $"""
+                SELECT {RollupColumns} FROM call_rollups
+                WHERE project_id = {project} AND hour >= {hoursFrom} AND hour < {hoursTo}
+                    {Filters(filter, Parameter, rollup: true)}
+                UNION ALL
+                SELECT {EventColumns(tagValue)} FROM call_events
+                WHERE project_id = {project}
+                    AND (occurred_at >= {from} AND occurred_at < {hoursFrom}
+                        OR occurred_at >= {hoursTo} AND occurred_at < {to})
+                    {Filters(filter, Parameter, rollup: false)}
+                """;
+        }
+        else
+        {
+            source = $"""
+                SELECT {EventColumns(tagValue)} FROM call_events
+                WHERE project_id = {project} AND occurred_at >= {from} AND occurred_at < {to}
+                    {Filters(filter, Parameter, rollup: false)}
+                """;
         }
 
-        And("agent", filter.Agent);
-        And("trunk", filter.Trunk);
-        And("coalesce(outcome, 'unknown')", filter.Outcome);
-        And("response_class", filter.ResponseClass);
-        And("sip_code", filter.SipCode);
-        And("phone_region", filter.Country);
-        And("phone_carrier", filter.Carrier);
-        if (filter.Tags.Count > 0)
-        {
-            // Containment, so the GIN index on tags serves it: {"campaign": "x"} matches any call with that tag.
-            sql.Append($" AND tags @> {Parameter(JsonSerializer.Serialize(filter.Tags))}::jsonb");
-        }
-
-        sql.Append(" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
-        command.CommandText = sql.ToString();
+        command.CommandText = $"""
+            SELECT response_class, sip_code, local_cause, outcome, {group}, {group2}, {hour}, {day}, sum(calls)::bigint
+            FROM ({source}) AS counted
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            """;
 
         var rows = new List<ReportRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -156,6 +183,56 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
 
         return rows;
     }
+
+    /// <summary>The filter as SQL conditions on the rollups' or the events' columns.</summary>
+    private static string Filters(ReportFilter filter, Func<object, string> parameter, bool rollup)
+    {
+        var sql = new StringBuilder();
+        void And(string column, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append($" AND {column} = {parameter(value)}");
+            }
+        }
+
+        And("agent", filter.Agent);
+        And("trunk", filter.Trunk);
+        And(rollup ? "outcome" : "coalesce(outcome, 'unknown')", filter.Outcome);
+        And("response_class", filter.ResponseClass);
+        And("sip_code", filter.SipCode);
+        And(rollup ? "country" : "phone_region", filter.Country);
+        And(rollup ? "carrier" : "phone_carrier", filter.Carrier);
+        if (filter.Tags.Count > 0)
+        {
+            // Containment, so the GIN index on tags serves it: {"campaign": "x"} matches any call with that tag.
+            sql.Append($" AND tags @> {parameter(JsonSerializer.Serialize(filter.Tags))}::jsonb");
+        }
+
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// The whole UTC hours of [from, to): from the first hour boundary at or after from to the last one at or
+    /// before to. A range inside one hour has none (both ends at to), and is counted from the events alone.
+    /// </summary>
+    private static (DateTimeOffset First, DateTimeOffset End) WholeHours(DateTimeOffset from, DateTimeOffset to)
+    {
+        var hour = TimeSpan.TicksPerHour;
+        var first = new DateTimeOffset((from.UtcTicks + hour - 1) / hour * hour, TimeSpan.Zero);
+        var end = new DateTimeOffset(to.UtcTicks / hour * hour, TimeSpan.Zero);
+        return first < end ? (first, end) : (to, to);
+    }
+
+    /// <summary>
+    /// A zone whose offsets (standard and daylight) since 2000 are whole hours, so that its hours are UTC
+    /// hours. Earlier rules are left out: most zones had a local mean time offset once (+07:06:40 for Saigon).
+    /// </summary>
+    private static bool IsWholeHourZone(TimeZoneInfo zone) =>
+        zone.BaseUtcOffset.Ticks % TimeSpan.TicksPerHour == 0
+        && zone.GetAdjustmentRules().Where(rule => rule.DateEnd.Year >= 2000).All(rule =>
+            rule.DaylightDelta.Ticks % TimeSpan.TicksPerHour == 0
+            && (zone.BaseUtcOffset + rule.BaseUtcOffsetDelta).Ticks % TimeSpan.TicksPerHour == 0);
 
     /// <summary>
     /// The start of every hour of the zone that overlaps [from, to), in order. PostgreSQL computes them, so

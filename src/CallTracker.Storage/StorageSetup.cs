@@ -15,8 +15,9 @@ public static class StorageSetup
     {
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         services.AddSingleton(dataSource);
-        services.AddDbContext<CallTrackerDbContext>(options => Configure(options, dataSource));
-        services.AddScoped<EventWriter>();
+        // Pooled: every request that reads or authenticates gets a context, and building one is not free.
+        services.AddDbContextPool<CallTrackerDbContext>(options => Configure(options, dataSource));
+        services.AddSingleton<EventWriter>();
         services.AddScoped<EventQueries>();
         services.AddSingleton<ReportQueries>();
         return services;

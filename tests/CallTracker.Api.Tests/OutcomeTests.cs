@@ -190,10 +190,14 @@ public sealed class OutcomeTests(ApiFixture fixture)
         using var scope = fixture.Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
         var enricher = scope.ServiceProvider.GetRequiredService<CallEventEnricher>();
-        var filled = await OutcomeBackfill.RunAsync(db, enricher, NullLogger.Instance, CancellationToken.None);
+        var writer = scope.ServiceProvider.GetRequiredService<EventWriter>();
+        var filled = await OutcomeBackfill.RunAsync(db, enricher, writer, NullLogger.Instance, CancellationToken.None);
         var stored = await project.Read.GetJsonAsync($"/api/v1/events/{eventId}");
+        var outcomes = await project.Read.GetJsonAsync("/api/v1/reports/outcomes");
 
         Assert.True(filled >= 1);
+        Assert.Equal(1, outcomes["outcomes"]!.AsArray()
+            .Single(item => (string)item!["outcome"]! == "unreachable")!["count"]!.GetValue<long>());
         Assert.Equal("unreachable", (string)stored["outcome"]!);
         Assert.Equal(18, stored["q850Cause"]!.GetValue<int>());
         Assert.Single(stored["reasons"]!.AsArray());

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
+using CallTracker.Api.Ingestion;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
 using CallTracker.Sip.Phones;
@@ -62,7 +63,7 @@ public static class EventsEndpoints
     }
 
     private static async Task<Results<Accepted<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
-        HttpContext http, ClaimsPrincipal user, EventParser parser, EventWriter writer,
+        HttpContext http, ClaimsPrincipal user, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
         IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
         CancellationToken cancellationToken)
     {
@@ -105,8 +106,18 @@ public static class EventsEndpoints
                 title: "Nothing was stored: fix every field listed, then post the whole request again.");
         }
 
+        // Everything that can reject an event has happened; from here on it is only waiting for the commit.
         var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
-        var stored = await writer.InsertAsync(unique, cancellationToken);
+        if (queue.TryWrite(unique, []) is not { } commit)
+        {
+            metrics.Reject("queue_full", parsed.Count);
+            http.Response.Headers.RetryAfter = "1";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Busy",
+                "Too many events are waiting to be stored; nothing of this request was. Retry in a second.");
+        }
+
+        var stored = (await commit).Calls.Select(key => key.EventId).ToHashSet();
+        metrics.Stored("native", stored.Count, parsed.Count - stored.Count);
 
         var results = new List<IngestedEvent>(parsed.Count);
         var claimed = new HashSet<Guid>();

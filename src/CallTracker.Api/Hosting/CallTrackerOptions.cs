@@ -57,6 +57,18 @@ public sealed class IngestionOptions
 
     public int MaxEventsPerRequest { get; set; } = 1000;
 
+    /// <summary>
+    /// Events that may wait for a commit at once; a request that would go past it gets 503 with Retry-After.
+    /// About 20,000 events is a few seconds of a busy service's writes and a few tens of megabytes.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Most events committed in one batch (one transaction).</summary>
+    public int MaxBatchEvents { get; set; } = 500;
+
+    /// <summary>How long a batch that is not full waits for more events before it commits.</summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>How far ahead of the server's clock an <c>occurredAt</c> may be before it is replaced.</summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 

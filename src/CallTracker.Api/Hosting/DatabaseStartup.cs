@@ -60,9 +60,9 @@ public static class DatabaseStartup
         }
 
         var enricher = scope.ServiceProvider.GetRequiredService<CallEventEnricher>();
-        await OutcomeBackfill.RunAsync(db, enricher, logger, CancellationToken.None);
-        await IssueBackfill.RunAsync(
-            db, enricher, scope.ServiceProvider.GetRequiredService<EventWriter>(), logger, CancellationToken.None);
+        var writer = scope.ServiceProvider.GetRequiredService<EventWriter>();
+        await OutcomeBackfill.RunAsync(db, enricher, writer, logger, CancellationToken.None);
+        await IssueBackfill.RunAsync(db, enricher, writer, logger, CancellationToken.None);
 
         await BootstrapAsync(db, options.Bootstrap, clock.GetUtcNow(), logger);
     }

@@ -18,9 +18,11 @@ public static class OutcomeBackfill
     private const int BatchSize = 500;
 
     public static async Task<int> RunAsync(
-        CallTrackerDbContext db, CallEventEnricher enricher, ILogger logger, CancellationToken cancellationToken)
+        CallTrackerDbContext db, CallEventEnricher enricher, EventWriter writer, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var total = 0;
+        var projects = new HashSet<int>();
         while (true)
         {
             var batch = await db.CallEvents
@@ -36,6 +38,7 @@ public static class OutcomeBackfill
             foreach (var call in batch)
             {
                 enricher.Enrich(call, CallEventEnricher.ReadHeaders(call.Headers));
+                projects.Add(call.ProjectId);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -45,6 +48,8 @@ public static class OutcomeBackfill
 
         if (total > 0)
         {
+            // Their rollups counted them as unknown: count those projects again.
+            await writer.RebuildRollupsAsync(projects, cancellationToken);
             logger.LogInformation("Backfilled the outcome of {Count} events stored before outcomes existed", total);
         }
 

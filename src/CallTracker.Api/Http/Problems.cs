@@ -55,6 +55,9 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            Ingestion.IngestFailedException => (StatusCodes.Status503ServiceUnavailable, "Not stored",
+                "The batch with these events could not be stored, so none of them was. Retry: event ids make it " +
+                "safe."),
             _ when Problems.IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
                 "Database unavailable",
                 HttpMethods.IsPost(http.Request.Method)
@@ -67,7 +70,8 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         // An outage is one line per request with its cause, not a stack trace; a 500 is a bug and gets one.
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable: {Reason}", (exception.InnerException ?? exception).Message);
+            logger.LogWarning("Not stored, database error: {Reason}",
+                (exception.InnerException?.InnerException ?? exception.InnerException ?? exception).Message);
         }
         else if (status >= 500)
         {

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
+using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
@@ -26,7 +28,21 @@ public static class ReportsEndpoints
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder app)
     {
         var reports = app.MapGroup("/api/v1/reports").WithTags("Reports")
-            .RequireAuthorization(Authentication.ReadPolicy);
+            .RequireAuthorization(Authentication.ReadPolicy)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // Every report's latency on /metrics, by its route.
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    return await next(context);
+                }
+                finally
+                {
+                    var route = (context.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+                    ServiceMetrics.Report(route ?? "unknown", Stopwatch.GetElapsedTime(started));
+                }
+            });
 
         Report(reports.MapGet("classes", ClassesAsync),
             "Failed calls per SIP response class, with the codes inside each",

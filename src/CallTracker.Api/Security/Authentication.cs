@@ -81,7 +81,7 @@ public abstract class CallTrackerAuthenticationHandler(
 
 public sealed class IngestKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CallTrackerDbContext db)
+    CallTrackerDbContext db, IngestKeyCache cache)
     : CallTrackerAuthenticationHandler(options, logger, encoder)
 {
     protected override string MissingMessage =>
@@ -106,10 +106,14 @@ public sealed class IngestKeyHandler(
             return Fail("The ingest key is not valid: keys are 32 lowercase hex digits.");
         }
 
-        var projectId = await db.IngestKeys.AsNoTracking()
+        var projectId = cache.Find(key) ?? await db.IngestKeys.AsNoTracking()
             .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
             .Select(ingestKey => (int?)ingestKey.ProjectId)
             .FirstOrDefaultAsync(Context.RequestAborted);
+        if (projectId is { } found)
+        {
+            cache.Remember(key, found);
+        }
 
         return projectId is null
             ? Fail("The ingest key is not valid.")

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
+using CallTracker.Api.Ingestion;
 using CallTracker.Api.Security;
 using CallTracker.Storage;
+using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +17,8 @@ namespace CallTracker.Api.Sentry;
 
 /// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
 public sealed partial class SentryIngestor(
-    CallTrackerDbContext db, EventParser parser, EventWriter writer, IOptions<CallTrackerOptions> options,
-    TimeProvider clock, ILogger<SentryIngestor> logger)
+    CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
+    IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
 {
     private static readonly HashSet<string> EventItems = ["event"];
 
@@ -132,8 +134,9 @@ public sealed partial class SentryIngestor(
 
         // The envelope header's event_id wins over the payload's (Sentry's envelope rules).
         var eventId = headerEventId ?? ParseEventId(Text(payload.RootElement, "event_id")) ?? Guid.NewGuid();
-        await StoreEventAsync(projectId, payload.RootElement, eventId, sentAt, receivedAt, cancellationToken);
-        return Answer(eventId);
+        return await StoreEventAsync(projectId, payload.RootElement, eventId, sentAt, receivedAt)
+            ? Answer(eventId)
+            : Busy();
     }
 
     private async Task<IResult> StoreAsync(
@@ -155,13 +158,14 @@ public sealed partial class SentryIngestor(
 
         // A missing event_id is generated, as the protocol says (Bugsink answered 500 here once).
         var eventId = ParseEventId(Text(payload.RootElement, "event_id")) ?? Guid.NewGuid();
-        await StoreEventAsync(projectId, payload.RootElement, eventId, null, receivedAt, cancellationToken);
-        return Answer(eventId);
+        return await StoreEventAsync(projectId, payload.RootElement, eventId, null, receivedAt)
+            ? Answer(eventId)
+            : Busy();
     }
 
-    private async Task StoreEventAsync(
-        int projectId, JsonElement sentry, Guid eventId, DateTimeOffset? sentAt, DateTimeOffset receivedAt,
-        CancellationToken cancellationToken)
+    /// <summary>Queues the event for the next commit and waits for it; false when the queue is full.</summary>
+    private async Task<bool> StoreEventAsync(
+        int projectId, JsonElement sentry, Guid eventId, DateTimeOffset? sentAt, DateTimeOffset receivedAt)
     {
         var occurredAt = OccurredAt(sentry, sentAt, receivedAt);
         var mapped = SentryEventMapper.Map(sentry, eventId, occurredAt, receivedAt, projectId);
@@ -172,10 +176,7 @@ public sealed partial class SentryIngestor(
             var errors = new Errors();
             if (parser.Parse(native.RootElement, "", projectId, receivedAt, errors) is { } parsed)
             {
-                var stored = await writer.InsertAsync([parsed.Event], cancellationToken);
-                logger.LogInformation("Stored {Stored} failed-call event from a Sentry SDK for project {ProjectId}",
-                    stored.Count, projectId);
-                return;
+                return await CommitAsync([parsed.Event], [], "failed-call");
             }
 
             // Nothing an SDK sends is lost: SIP data that does not validate is kept as an error event.
@@ -186,9 +187,23 @@ public sealed partial class SentryIngestor(
 
         var error = mapped.Error ?? SentryEventMapper.ToError(sentry, eventId, occurredAt, receivedAt, projectId);
         error.OccurredAt = Plausible(error.OccurredAt, receivedAt);
-        var isNew = await writer.InsertErrorAsync(error, cancellationToken);
-        logger.LogInformation("Stored {Stored} error event from a Sentry SDK for project {ProjectId}",
-            isNew ? 1 : 0, projectId);
+        return await CommitAsync([], [error], "error");
+    }
+
+    private async Task<bool> CommitAsync(IReadOnlyList<CallEvent> calls, IReadOnlyList<ErrorEvent> errors, string kind)
+    {
+        if (queue.TryWrite(calls, errors) is not { } commit)
+        {
+            metrics.Reject("queue_full");
+            return false;
+        }
+
+        var stored = await commit;
+        var count = stored.Calls.Count + stored.Errors.Count;
+        metrics.Stored("sentry", count, 1 - count);
+        logger.LogInformation("Stored {Stored} {Kind} event from a Sentry SDK for project {ProjectId}",
+            count, kind, calls.Count > 0 ? calls[0].ProjectId : errors[0].ProjectId);
+        return true;
     }
 
     /// <summary>
@@ -306,6 +321,10 @@ public sealed partial class SentryIngestor(
 
     private static Ok<object> Answer(Guid? eventId) =>
         TypedResults.Ok(eventId is { } id ? new { id = id.ToString("N") } : (object)new { });
+
+    private static ProblemHttpResult Busy() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Busy",
+            "Too many events are waiting to be stored; this one was not. Retry in a second.");
 
     private static ProblemHttpResult Forbidden() =>
         Problem(StatusCodes.Status403Forbidden, "Forbidden",

@@ -10,8 +10,11 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
     {
         builder.ToTable("call_events");
 
-        // Deduplication is per project: two CRMs may well generate the same UUID library output.
-        builder.HasKey(call => new { call.ProjectId, call.EventId });
+        // Project, then time: the event list (newest first, keyset on time then id) and every range scan.
+        // Deduplication is in event_ids, so this key can take a time partition later.
+        builder.HasKey(call => new { call.ProjectId, call.OccurredAt, call.EventId });
+        builder.HasIndex(call => new { call.ProjectId, call.EventId }, "by_event_id")
+            .HasDatabaseName("ix_call_events_project_id_event_id");
 
         builder.Property(call => call.ResponseClass).HasMaxLength(4);
         builder.Property(call => call.LocalCause).HasMaxLength(32);
@@ -30,13 +33,6 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
         builder.Property(call => call.PhoneType).HasMaxLength(32);
 
         builder.HasOne<Project>().WithMany().HasForeignKey(call => call.ProjectId);
-
-        // The event list (newest first, keyset on time then id) and the class report's range scan; the
-        // included columns let an unfiltered report count from the index alone (an agent filter or the
-        // local cause of calls without a code still reads the rows).
-        builder.HasIndex(call => new { call.ProjectId, call.OccurredAt, call.EventId })
-            .IsDescending(false, true, true)
-            .IncludeProperties(call => new { call.ResponseClass, call.SipCode, call.Outcome });
 
         // The start-up backfill finds events stored before outcomes existed without scanning the table.
         // (Named: EF takes two unnamed indexes on the same columns for one.)

@@ -9,7 +9,10 @@ internal sealed class ErrorEventConfiguration : IEntityTypeConfiguration<ErrorEv
     public void Configure(EntityTypeBuilder<ErrorEvent> builder)
     {
         builder.ToTable("error_events");
-        builder.HasKey(error => new { error.ProjectId, error.EventId });
+        // Like the call events: project and time, deduplication in event_ids.
+        builder.HasKey(error => new { error.ProjectId, error.OccurredAt, error.EventId });
+        builder.HasIndex(error => new { error.ProjectId, error.EventId }, "by_event_id")
+            .HasDatabaseName("ix_error_events_project_id_event_id");
 
         builder.Property(error => error.Level).HasMaxLength(16);
         builder.Property(error => error.Platform).HasMaxLength(64);
@@ -17,10 +20,6 @@ internal sealed class ErrorEventConfiguration : IEntityTypeConfiguration<ErrorEv
         builder.Property(error => error.Payload).HasColumnType("jsonb");
 
         builder.HasOne<Project>().WithMany().HasForeignKey(error => error.ProjectId);
-
-        // The error list: newest first, keyset on time then id, like the call events.
-        builder.HasIndex(error => new { error.ProjectId, error.OccurredAt, error.EventId })
-            .IsDescending(false, true, true);
 
         // An error issue's events and its reach, like the call events' fingerprint index.
         builder.Property(error => error.Fingerprint).HasMaxLength(64).IsFixedLength();

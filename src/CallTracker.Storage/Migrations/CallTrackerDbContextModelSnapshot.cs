@@ -75,6 +75,10 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("project_id");
 
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid")
                         .HasColumnName("event_id");
@@ -116,10 +120,6 @@ namespace CallTracker.Storage.Migrations
                     b.Property<bool>("NulRemoved")
                         .HasColumnType("boolean")
                         .HasColumnName("nul_removed");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
 
                     b.Property<string>("Outcome")
                         .HasMaxLength(32)
@@ -248,7 +248,7 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("trunk");
 
-                    b.HasKey("ProjectId", "EventId")
+                    b.HasKey("ProjectId", "OccurredAt", "EventId")
                         .HasName("pk_call_events");
 
                     b.HasIndex("Tags")
@@ -263,17 +263,14 @@ namespace CallTracker.Storage.Migrations
                     b.HasIndex("ProjectId", "Fingerprint", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_fingerprint_occurred_at");
 
-                    b.HasIndex("ProjectId", "OccurredAt", "EventId")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_call_events_project_id_occurred_at_event_id");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ProjectId", "OccurredAt", "EventId"), new[] { "ResponseClass", "SipCode", "Outcome" });
-
                     b.HasIndex("ProjectId", "SipCode", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_sip_code_occurred_at");
 
                     b.HasIndex("ProjectId", "Trunk", "OccurredAt")
                         .HasDatabaseName("ix_call_events_project_id_trunk_occurred_at");
+
+                    b.HasIndex(new[] { "ProjectId", "EventId" }, "by_event_id")
+                        .HasDatabaseName("ix_call_events_project_id_event_id");
 
                     b.HasIndex(new[] { "ProjectId", "EventId" }, "issue_pending")
                         .HasDatabaseName("ix_call_events_issue_pending")
@@ -286,11 +283,77 @@ namespace CallTracker.Storage.Migrations
                     b.ToTable("call_events", (string)null);
                 });
 
+            modelBuilder.Entity("CallTracker.Storage.Entities.CallRollup", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("ResponseClass")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("response_class");
+
+                    b.Property<int>("SipCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("sip_code");
+
+                    b.Property<string>("LocalCause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("local_cause");
+
+                    b.Property<int>("Q850Cause")
+                        .HasColumnType("integer")
+                        .HasColumnName("q850_cause");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("Trunk")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("trunk");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Carrier")
+                        .HasColumnType("text")
+                        .HasColumnName("carrier");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.HasKey("ProjectId", "Hour", "ResponseClass", "SipCode", "LocalCause", "Q850Cause", "Outcome", "Agent", "Trunk", "Country", "Carrier")
+                        .HasName("pk_call_rollups");
+
+                    b.ToTable("call_rollups", (string)null);
+                });
+
             modelBuilder.Entity("CallTracker.Storage.Entities.ErrorEvent", b =>
                 {
                     b.Property<int>("ProjectId")
                         .HasColumnType("integer")
                         .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
 
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid")
@@ -323,10 +386,6 @@ namespace CallTracker.Storage.Migrations
                     b.Property<string>("Message")
                         .HasColumnType("text")
                         .HasColumnName("message");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -363,21 +422,42 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("text")
                         .HasColumnName("user_id");
 
-                    b.HasKey("ProjectId", "EventId")
+                    b.HasKey("ProjectId", "OccurredAt", "EventId")
                         .HasName("pk_error_events");
 
                     b.HasIndex("ProjectId", "Fingerprint", "OccurredAt")
                         .HasDatabaseName("ix_error_events_project_id_fingerprint_occurred_at");
 
-                    b.HasIndex("ProjectId", "OccurredAt", "EventId")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_error_events_project_id_occurred_at_event_id");
+                    b.HasIndex(new[] { "ProjectId", "EventId" }, "by_event_id")
+                        .HasDatabaseName("ix_error_events_project_id_event_id");
 
                     b.HasIndex(new[] { "ProjectId", "EventId" }, "issue_pending")
                         .HasDatabaseName("ix_error_events_issue_pending")
                         .HasFilter("fingerprint IS NULL");
 
                     b.ToTable("error_events", (string)null);
+                });
+
+            modelBuilder.Entity("CallTracker.Storage.Entities.EventIdClaim", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("ProjectId", "EventId")
+                        .HasName("pk_event_ids");
+
+                    b.ToTable("event_ids", (string)null);
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.IngestKey", b =>
@@ -558,6 +638,16 @@ namespace CallTracker.Storage.Migrations
                         .HasConstraintName("fk_call_events_projects_project_id");
                 });
 
+            modelBuilder.Entity("CallTracker.Storage.Entities.CallRollup", b =>
+                {
+                    b.HasOne("CallTracker.Storage.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_rollups_projects_project_id");
+                });
+
             modelBuilder.Entity("CallTracker.Storage.Entities.ErrorEvent", b =>
                 {
                     b.HasOne("CallTracker.Storage.Entities.Project", null)
@@ -566,6 +656,16 @@ namespace CallTracker.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_error_events_projects_project_id");
+                });
+
+            modelBuilder.Entity("CallTracker.Storage.Entities.EventIdClaim", b =>
+                {
+                    b.HasOne("CallTracker.Storage.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_ids_projects_project_id");
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.IngestKey", b =>

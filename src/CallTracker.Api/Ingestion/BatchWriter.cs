@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using CallTracker.Api.Hosting;
+using CallTracker.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CallTracker.Api.Ingestion;
+
+/// <summary>
+/// Commits queued events in batches: it takes what is queued, up to MaxBatchEvents, waits BatchLinger for
+/// more when the batch is not full, and writes it in one transaction. While one batch commits the next
+/// fills, so a busy service writes few large batches and an idle one answers within a few milliseconds.
+/// </summary>
+/// <remarks>
+/// One writer: batches never compete for the same issue and rollup rows, and the database sees one
+/// multi-row insert at a time, which is what it does fastest. A failed batch is tried again one request at
+/// a time, so that one bad request cannot fail the others with it.
+/// </remarks>
+public sealed class BatchWriter(
+    IngestQueue queue, EventWriter writer, ServiceMetrics metrics, IOptions<CallTrackerOptions> options,
+    ILogger<BatchWriter> logger) : BackgroundService
+{
+    private readonly int maxBatchEvents = options.Value.Ingestion.MaxBatchEvents;
+    private readonly TimeSpan linger = options.Value.Ingestion.BatchLinger;
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking writes, then let the loop commit every one already queued before the host stops.
+        queue.Complete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = queue.Reader;
+        var batch = new List<PendingWrite>();
+
+        // Not stoppingToken: on shutdown the queue is completed, and the loop ends once it is drained.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            var events = Take(batch, 0);
+            if (events < maxBatchEvents && linger > TimeSpan.Zero && !stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(linger, CancellationToken.None);
+                events = Take(batch, events);
+            }
+
+            await CommitAsync(batch);
+            queue.Committed(events);
+        }
+    }
+
+    private int Take(List<PendingWrite> batch, int events)
+    {
+        while (events < maxBatchEvents && queue.Reader.TryRead(out var write))
+        {
+            batch.Add(write);
+            events += write.Size;
+        }
+
+        return events;
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var stored = await writer.WriteAsync(
+                batch.SelectMany(write => write.Calls).ToList(), batch.SelectMany(write => write.Errors).ToList(),
+                CancellationToken.None);
+            metrics.Committed(batch.Sum(write => write.Size), Stopwatch.GetElapsedTime(started));
+            Answer(batch, stored);
+        }
+        catch (Exception exception) when (batch.Count > 1)
+        {
+            logger.LogWarning("A batch of {Requests} requests failed ({Reason}); trying them one at a time",
+                batch.Count, exception.Message);
+            foreach (var write in batch)
+            {
+                await CommitAsync([write]);
+            }
+        }
+        catch (Exception exception)
+        {
+            metrics.Failed(batch[0].Size);
+            batch[0].Done.TrySetException(new IngestFailedException(exception));
+        }
+    }
+
+    /// <summary>
+    /// Tells each request which of its events were new. An id that two requests of the batch both sent is
+    /// the first one's; the later one gets it as a duplicate, as if it had come after the commit.
+    /// </summary>
+    private static void Answer(List<PendingWrite> batch, StoredEvents stored)
+    {
+        var claimedCalls = new HashSet<(int, Guid)>();
+        var claimedErrors = new HashSet<(int, Guid)>();
+        foreach (var write in batch)
+        {
+            var mine = new StoredEvents([], []);
+            foreach (var call in write.Calls)
+            {
+                var key = (call.ProjectId, call.EventId);
+                if (stored.Calls.Contains(key) && claimedCalls.Add(key))
+                {
+                    mine.Calls.Add(key);
+                }
+            }
+
+            foreach (var error in write.Errors)
+            {
+                var key = (error.ProjectId, error.EventId);
+                if (stored.Errors.Contains(key) && claimedErrors.Add(key))
+                {
+                    mine.Errors.Add(key);
+                }
+            }
+
+            write.Done.TrySetResult(mine);
+        }
+    }
+}

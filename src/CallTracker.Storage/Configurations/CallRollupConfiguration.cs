@@ -1,0 +1,37 @@
+using CallTracker.Storage.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CallTracker.Storage.Configurations;
+
+internal sealed class CallRollupConfiguration : IEntityTypeConfiguration<CallRollup>
+{
+    public void Configure(EntityTypeBuilder<CallRollup> builder)
+    {
+        builder.ToTable("call_rollups");
+
+        // Project and hour first: every report reads one project's range of hours.
+        builder.HasKey(rollup => new
+        {
+            rollup.ProjectId,
+            rollup.Hour,
+            rollup.ResponseClass,
+            rollup.SipCode,
+            rollup.LocalCause,
+            rollup.Q850Cause,
+            rollup.Outcome,
+            rollup.Agent,
+            rollup.Trunk,
+            rollup.Country,
+            rollup.Carrier,
+        });
+        builder.Property(rollup => rollup.ResponseClass).HasMaxLength(4);
+        builder.Property(rollup => rollup.LocalCause).HasMaxLength(32);
+        builder.Property(rollup => rollup.Q850Cause).HasColumnName("q850_cause");
+        builder.Property(rollup => rollup.Outcome).HasMaxLength(32);
+        builder.Property(rollup => rollup.Agent).HasMaxLength(200);
+        builder.Property(rollup => rollup.Trunk).HasMaxLength(200);
+        builder.Property(rollup => rollup.Country).HasMaxLength(3);
+        builder.HasOne<Project>().WithMany().HasForeignKey(rollup => rollup.ProjectId);
+    }
+}
