@@ -8,7 +8,8 @@ namespace CallTracker.Benchmark;
 
 /// <summary>
 /// Stores millions of events over the last 30 days through the service's own writer (the same statement,
-/// id claims, issues and rollups), in large batches from two writers: the fast way in that changes nothing.
+/// id claims, issues and rollups), in large batches from two writers, oldest first: the fast way in that
+/// changes nothing.
 /// </summary>
 internal static class Seeder
 {
@@ -47,10 +48,13 @@ internal static class Seeder
                     return;
                 }
 
+                // In time order, oldest first, a few minutes of calls per batch: as a call centre's events
+                // arrive, so that a batch touches the rollup rows of one hour, not of every hour of the month.
                 batch.Clear();
                 for (var index = start; index < Math.Min(events, start + BatchSize); index++)
                 {
-                    batch.Add(Event(project, index, now.AddTicks(-random.NextInt64(span)), random, fingerprints));
+                    var occurredAt = now.AddTicks(-span + span / events * index + random.NextInt64(span / events));
+                    batch.Add(Event(project, index, occurredAt, random, fingerprints));
                 }
 
                 await writer.WriteAsync(batch, [], CancellationToken.None);

@@ -18,7 +18,24 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     // event reopens a resolved issue and marks a regression unless the issue is customer behaviour (and the
     // project has not asked for those too). Rows are taken in key order, so that two writers touching the
     // same rows cannot deadlock.
-    private const string InsertSql = """
+    // What every rollup row is, from events: each event counted once per grain (UTC hour, UTC day) and per
+    // dimension set (0 base, 1 with agent, 2 with trunk, 3 with country and carrier); a dimension outside its
+    // set is '' or 0, so that it is part of the key. Used by ingestion and by the rebuild, so both agree.
+    private const string RollupSelect = """
+        SELECT project_id, grain, dimension_set,
+            date_trunc(CASE grain WHEN 'h' THEN 'hour' ELSE 'day' END, occurred_at, 'UTC'),
+            response_class, coalesce(sip_code, 0),
+            CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') ELSE '' END,
+            CASE WHEN dimension_set = 0 THEN coalesce(q850_cause, 0) ELSE 0 END,
+            coalesce(outcome, 'unknown'),
+            CASE WHEN dimension_set = 1 THEN coalesce(agent, '') ELSE '' END,
+            CASE WHEN dimension_set = 2 THEN coalesce(trunk, '') ELSE '' END,
+            CASE WHEN dimension_set = 3 THEN coalesce(phone_region, '') ELSE '' END,
+            CASE WHEN dimension_set = 3 THEN coalesce(phone_carrier, '') ELSE '' END,
+            count(*)
+        """;
+
+    private const string InsertSql = $$"""
         WITH input AS (
             SELECT * FROM unnest(
                 $1::integer[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::integer[],
@@ -86,17 +103,16 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         ),
         rolled_up AS (
             INSERT INTO call_rollups (
-                project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent, trunk,
-                country, carrier, count)
-            SELECT project_id, date_trunc('hour', occurred_at, 'UTC'), response_class, coalesce(sip_code, 0),
-                CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') ELSE '' END,
-                coalesce(q850_cause, 0), coalesce(outcome, 'unknown'), coalesce(agent, ''), coalesce(trunk, ''),
-                coalesce(phone_region, ''), coalesce(phone_carrier, ''), count(*)
+                project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause, q850_cause,
+                outcome, agent, trunk, country, carrier, count)
+            {{RollupSelect}}
             FROM kept
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-            ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-            ON CONFLICT (project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent,
-                trunk, country, carrier)
+                CROSS JOIN (VALUES ('h'), ('d')) AS grains (grain)
+                CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (3::smallint)) AS sets (dimension_set)
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+            ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+            ON CONFLICT (project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause,
+                q850_cause, outcome, agent, trunk, country, carrier)
             DO UPDATE SET count = call_rollups.count + excluded.count
         )
         SELECT project_id, event_id FROM claimed
@@ -360,16 +376,16 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     // changed the outcome of events stored before outcomes existed.
     private const string DeleteRollupsSql = "DELETE FROM call_rollups WHERE project_id = ANY($1)";
 
-    private const string RebuildRollupsSql = """
+    private const string RebuildRollupsSql = $$"""
         INSERT INTO call_rollups (
-            project_id, hour, response_class, sip_code, local_cause, q850_cause, outcome, agent, trunk,
-            country, carrier, count)
-        SELECT project_id, date_trunc('hour', occurred_at, 'UTC'), response_class, coalesce(sip_code, 0),
-            CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') ELSE '' END,
-            coalesce(q850_cause, 0), coalesce(outcome, 'unknown'), coalesce(agent, ''), coalesce(trunk, ''),
-            coalesce(phone_region, ''), coalesce(phone_carrier, ''), count(*)
-        FROM call_events WHERE project_id = ANY($1)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+            project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause, q850_cause,
+            outcome, agent, trunk, country, carrier, count)
+        {{RollupSelect}}
+        FROM call_events
+            CROSS JOIN (VALUES ('h'), ('d')) AS grains (grain)
+            CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (3::smallint)) AS sets (dimension_set)
+        WHERE project_id = ANY($1)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
         """;
 
     /// <summary>Counts the rollups of these projects again from their events, in one transaction.</summary>

@@ -81,7 +81,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
     private const string RollupColumns = """
         response_class, nullif(sip_code, 0) AS sip_code, nullif(local_cause, '') AS local_cause, outcome,
         nullif(agent, '') AS agent, nullif(trunk, '') AS trunk, nullif(country, '') AS country,
-        nullif(carrier, '') AS carrier, NULL::text AS tag_value, hour AS at, count AS calls
+        nullif(carrier, '') AS carrier, NULL::text AS tag_value, period_start AS at, count AS calls
         """;
 
     private static string EventColumns(string tagValue) => $"""
@@ -90,10 +90,42 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         {tagValue} AS tag_value, occurred_at AS at, 1 AS calls
         """;
 
-    /// <summary>True when the report can be read from the rollups, whose finest grain is the UTC hour.</summary>
-    public static bool ServedByRollups(ReportFilter filter, ReportGrouping grouping, TimeZoneInfo zone) =>
-        filter.Tags.Count == 0 && grouping.Dimension != ReportDimension.Tag
-        && (grouping.Interval is null || IsWholeHourZone(zone));
+    /// <summary>
+    /// The rollups' dimension set that holds what the report filters and groups by: 0 (base), 1 (agent),
+    /// 2 (trunk), 3 (country and carrier); null when it needs two of them, or a tag, or hour buckets that
+    /// are not UTC hours (a zone with a half-hour offset), and is counted from the events.
+    /// </summary>
+    public static short? RollupSet(ReportFilter filter, ReportGrouping grouping, TimeZoneInfo zone)
+    {
+        if (filter.Tags.Count > 0 || grouping.Dimension == ReportDimension.Tag
+            || (grouping.Interval is not null && !IsWholeHourZone(zone)))
+        {
+            return null;
+        }
+
+        var sets = new HashSet<short>();
+        if (filter.Agent is not null || grouping.Dimension == ReportDimension.Agent)
+        {
+            sets.Add(1);
+        }
+
+        if (filter.Trunk is not null || grouping.Dimension == ReportDimension.Trunk)
+        {
+            sets.Add(2);
+        }
+
+        if (filter.Country is not null || filter.Carrier is not null || grouping.Dimension == ReportDimension.Carrier)
+        {
+            sets.Add(3);
+        }
+
+        return sets.Count switch
+        {
+            0 => 0,
+            1 => sets.Single(),
+            _ => null,
+        };
+    }
 
     public async Task<List<ReportRow>> CountAsync(
         ReportFilter filter, ReportGrouping grouping, CancellationToken cancellationToken)
@@ -132,15 +164,22 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         var from = Parameter(filter.From);
         var to = Parameter(filter.To);
         string source;
-        if (ServedByRollups(filter, grouping, zone))
+        if (RollupSet(filter, grouping, zone) is { } set)
         {
-            // The whole hours inside the range, from the rollups; the rest of the range from the events.
+            // Whole UTC days from the daily rows (unless the report buckets by hour or local day), the whole
+            // hours around them from the hourly rows, and the partial hours at the ends from the events.
             var (firstHour, endHour) = WholeHours(filter.From, filter.To);
+            var (firstDay, endDay) = grouping.Interval is null ? WholeDays(firstHour, endHour) : (endHour, endHour);
             var hoursFrom = Parameter(firstHour);
             var hoursTo = Parameter(endHour);
+            var daysFrom = Parameter(firstDay);
+            var daysTo = Parameter(endDay);
             source = $"""
                 SELECT {RollupColumns} FROM call_rollups
-                WHERE project_id = {project} AND hour >= {hoursFrom} AND hour < {hoursTo}
+                WHERE project_id = {project} AND dimension_set = {Parameter(set)}
+                    AND (grain = 'h' AND (period_start >= {hoursFrom} AND period_start < {daysFrom}
+                            OR period_start >= {daysTo} AND period_start < {hoursTo})
+                        OR grain = 'd' AND period_start >= {daysFrom} AND period_start < {daysTo})
                     {Filters(filter, Parameter, rollup: true)}
                 UNION ALL
                 SELECT {EventColumns(tagValue)} FROM call_events
@@ -222,6 +261,18 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         var first = new DateTimeOffset((from.UtcTicks + hour - 1) / hour * hour, TimeSpan.Zero);
         var end = new DateTimeOffset(to.UtcTicks / hour * hour, TimeSpan.Zero);
         return first < end ? (first, end) : (to, to);
+    }
+
+    /// <summary>
+    /// The whole UTC days inside the whole hours [first, end); none (both at end) when there is not one, so
+    /// that the hourly rows then cover the range alone.
+    /// </summary>
+    private static (DateTimeOffset First, DateTimeOffset End) WholeDays(DateTimeOffset first, DateTimeOffset end)
+    {
+        var day = TimeSpan.TicksPerDay;
+        var firstDay = new DateTimeOffset((first.UtcTicks + day - 1) / day * day, TimeSpan.Zero);
+        var endDay = new DateTimeOffset(end.UtcTicks / day * day, TimeSpan.Zero);
+        return firstDay < endDay ? (firstDay, endDay) : (end, end);
     }
 
     /// <summary>

@@ -119,20 +119,34 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
             }).ToArray())).ToList();
         await Task.WhenAll(posts);
 
-        const string fromEvents = """
-            SELECT date_trunc('hour', occurred_at, 'UTC'), response_class, coalesce(sip_code, 0),
-                coalesce(outcome, 'unknown'), coalesce(agent, ''), coalesce(trunk, ''), count(*)
-            FROM call_events WHERE project_id = {0} GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+        // Each grain and set against the same counting over the events: base by hour, agent by hour, trunk by
+        // UTC day, country and carrier by hour.
+        string Events(string period, string dimensions) => $"""
+            SELECT {period}, response_class, coalesce(sip_code, 0), coalesce(outcome, 'unknown'), {dimensions},
+                count(*)
+            FROM call_events WHERE project_id = {project.Id} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
             """;
-        const string fromRollups = """
-            SELECT hour, response_class, sip_code, outcome, agent, trunk, sum(count)::bigint
-            FROM call_rollups WHERE project_id = {0} GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+        string Rollups(string grain, int set, string dimensions) => $"""
+            SELECT period_start, response_class, sip_code, outcome, {dimensions}, sum(count)::bigint
+            FROM call_rollups WHERE project_id = {project.Id} AND grain = '{grain}' AND dimension_set = {set}
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
             """;
-        var events = await RowsAsync(string.Format(fromEvents, project.Id));
-        var rollups = await RowsAsync(string.Format(fromRollups, project.Id));
+        const string hour = "date_trunc('hour', occurred_at, 'UTC')";
+        const string day = "date_trunc('day', occurred_at, 'UTC')";
+        var pairs = new[]
+        {
+            (Events(hour, "coalesce(q850_cause, 0)"), Rollups("h", 0, "q850_cause")),
+            (Events(hour, "coalesce(agent, '')"), Rollups("h", 1, "agent")),
+            (Events(day, "coalesce(trunk, '')"), Rollups("d", 2, "trunk")),
+            (Events(hour, "coalesce(phone_carrier, '')"), Rollups("h", 3, "carrier")),
+        };
         var stored = await CountAsync($"SELECT count(*) FROM call_events WHERE project_id = {project.Id}");
 
-        Assert.Equal(events, rollups);
+        foreach (var (events, rollups) in pairs)
+        {
+            Assert.Equal(await RowsAsync(events), await RowsAsync(rollups));
+        }
+
         Assert.Equal(sent, stored);
     }
 

@@ -10,11 +10,13 @@ internal sealed class CallRollupConfiguration : IEntityTypeConfiguration<CallRol
     {
         builder.ToTable("call_rollups");
 
-        // Project and hour first: every report reads one project's range of hours.
+        // Project, grain, set and period first: every report reads one project's range of one grain and set.
         builder.HasKey(rollup => new
         {
             rollup.ProjectId,
-            rollup.Hour,
+            rollup.Grain,
+            rollup.DimensionSet,
+            rollup.PeriodStart,
             rollup.ResponseClass,
             rollup.SipCode,
             rollup.LocalCause,
@@ -25,6 +27,7 @@ internal sealed class CallRollupConfiguration : IEntityTypeConfiguration<CallRol
             rollup.Country,
             rollup.Carrier,
         });
+        builder.Property(rollup => rollup.Grain).HasMaxLength(1);
         builder.Property(rollup => rollup.ResponseClass).HasMaxLength(4);
         builder.Property(rollup => rollup.LocalCause).HasMaxLength(32);
         builder.Property(rollup => rollup.Q850Cause).HasColumnName("q850_cause");

@@ -289,9 +289,18 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("project_id");
 
-                    b.Property<DateTimeOffset>("Hour")
+                    b.Property<string>("Grain")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)")
+                        .HasColumnName("grain");
+
+                    b.Property<short>("DimensionSet")
+                        .HasColumnType("smallint")
+                        .HasColumnName("dimension_set");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("hour");
+                        .HasColumnName("period_start");
 
                     b.Property<string>("ResponseClass")
                         .HasMaxLength(4)
@@ -339,7 +348,7 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("count");
 
-                    b.HasKey("ProjectId", "Hour", "ResponseClass", "SipCode", "LocalCause", "Q850Cause", "Outcome", "Agent", "Trunk", "Country", "Carrier")
+                    b.HasKey("ProjectId", "Grain", "DimensionSet", "PeriodStart", "ResponseClass", "SipCode", "LocalCause", "Q850Cause", "Outcome", "Agent", "Trunk", "Country", "Carrier")
                         .HasName("pk_call_rollups");
 
                     b.ToTable("call_rollups", (string)null);
