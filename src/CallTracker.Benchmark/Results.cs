@@ -54,7 +54,7 @@ internal sealed class Results(Settings settings)
         foreach (var report in Reports)
         {
             output.WriteLine($"| {report.Report} | {report.Range} | {report.P50Ms:F1} | {report.P95Ms:F1} | " +
-                $"{report.PlainP50Ms:F1} | {report.PlainP95Ms:F1} | {report.Speedup:F0}x |");
+                $"{report.PlainP50Ms:F1} | {report.PlainP95Ms:F1} | {report.Speedup:F1}x |");
         }
     }
 }

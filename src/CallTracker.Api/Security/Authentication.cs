@@ -106,13 +106,19 @@ public sealed class IngestKeyHandler(
             return Fail("The ingest key is not valid: keys are 32 lowercase hex digits.");
         }
 
-        var projectId = cache.Find(key) ?? await db.IngestKeys.AsNoTracking()
-            .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
-            .Select(ingestKey => (int?)ingestKey.ProjectId)
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        if (projectId is { } found)
+        // Remembered only when read from the database, so that a key in constant use is still looked up
+        // again every 30 s and a revoked one stops working within that time.
+        var projectId = cache.Find(key);
+        if (projectId is null)
         {
-            cache.Remember(key, found);
+            projectId = await db.IngestKeys.AsNoTracking()
+                .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
+                .Select(ingestKey => (int?)ingestKey.ProjectId)
+                .FirstOrDefaultAsync(Context.RequestAborted);
+            if (projectId is { } found)
+            {
+                cache.Remember(key, found);
+            }
         }
 
         return projectId is null
