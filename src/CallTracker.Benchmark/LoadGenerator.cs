@@ -23,7 +23,11 @@ internal static class LoadGenerator
     public static async Task<LoadResult> RunAsync(ServiceProcess service, int concurrency, int batchSize, int seconds)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency };
-        using var client = new HttpClient(handler) { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient(handler)
+        {
+            BaseAddress = service.Address,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         client.DefaultRequestHeaders.Add("X-CallTracker-Key", ServiceProcess.IngestKey);
 
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * (double)Stopwatch.Frequency);

@@ -8,7 +8,8 @@ internal sealed class Results(Settings settings)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public string Machine { get; } = $"{Environment.ProcessorCount} cores, {CallTracker.Benchmark.Machine.Description()}";
+    public string Machine { get; } =
+        $"{Environment.ProcessorCount} cores, {CallTracker.Benchmark.Machine.Description()}";
 
     public DateTimeOffset RanAt { get; } = DateTimeOffset.UtcNow;
 

@@ -21,7 +21,8 @@ internal static class Seeder
         (486, 17, Outcome.Busy, 120), (480, 18, Outcome.NoAnswer, 90), (480, 20, Outcome.Unreachable, 80),
         (404, 1, Outcome.InvalidNumber, 50), (603, 21, Outcome.Declined, 40), (503, 34, Outcome.NetworkError, 40),
         (487, null, Outcome.Cancelled, 60), (408, null, Outcome.NoAnswer, 30), (null, null, Outcome.NoResponse, 20),
-        (500, null, Outcome.NetworkError, 10), (403, null, Outcome.ConfigurationError, 5), (488, null, Outcome.MediaError, 5),
+        (500, null, Outcome.NetworkError, 10), (403, null, Outcome.ConfigurationError, 5),
+        (488, null, Outcome.MediaError, 5),
     ];
 
     private static readonly string[] Carriers = ["Viettel", "MobiFone", "Vinaphone", "Vietnamobile"];

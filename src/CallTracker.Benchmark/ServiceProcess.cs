@@ -66,7 +66,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public double PeakResidentMegabytes()
     {
         var pid = ServicePid();
-        var line = File.ReadLines($"/proc/{pid}/status").First(text => text.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{pid}/status")
+            .First(text => text.StartsWith("VmHWM:", StringComparison.Ordinal));
         var kilobytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
             System.Globalization.CultureInfo.InvariantCulture);
         return kilobytes / 1024.0;
@@ -164,7 +165,8 @@ internal static class Machine
     public static string Description()
     {
         var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))
+            ? File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))
                 ?.Split(':', 2)[1].Trim()
             : null;
         var memory = File.Exists("/proc/meminfo")

@@ -86,7 +86,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
                 trunk, status, regression, customer_behaviour, first_seen, last_seen, event_count)
-            SELECT project_id, 'call', fingerprint, min(issue_title), min(outcome), min(response_class),
+            SELECT project_id, 'call', fingerprint, (array_agg(issue_title ORDER BY occurred_at))[1],
+                min(outcome), min(response_class),
                 min(sip_code), min(q850_cause), min(local_cause), min(trunk), 'unresolved', false,
                 bool_and(customer_behaviour), min(occurred_at), max(occurred_at), count(*)
             FROM kept
@@ -251,7 +252,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, status, regression, customer_behaviour,
                 first_seen, last_seen, event_count)
-            SELECT project_id, 'error', fingerprint, min(issue_title), 'unresolved', false, false,
+            SELECT project_id, 'error', fingerprint, (array_agg(issue_title ORDER BY occurred_at))[1],
+                'unresolved', false, false,
                 min(occurred_at), max(occurred_at), count(*)
             FROM kept WHERE fingerprint IS NOT NULL
             GROUP BY project_id, fingerprint

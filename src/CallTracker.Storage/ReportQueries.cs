@@ -152,7 +152,8 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         var (hour, day) = grouping.Interval switch
         {
             ReportInterval.Hour => ($"date_trunc('hour', at, {Parameter(grouping.TimeZone)}::text)", "NULL::date"),
-            ReportInterval.Day => ("NULL::timestamptz", $"(at AT TIME ZONE {Parameter(grouping.TimeZone)}::text)::date"),
+            ReportInterval.Day => ("NULL::timestamptz",
+                $"(at AT TIME ZONE {Parameter(grouping.TimeZone)}::text)::date"),
             _ => ("NULL::timestamptz", "NULL::date"),
         };
 

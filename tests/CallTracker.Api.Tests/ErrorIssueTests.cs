@@ -26,7 +26,8 @@ public sealed class ErrorIssueTests(ApiFixture fixture)
 
         await StoreAsync(project, Exception("TypeError", "Cannot read call 1234 of session " + Guid.NewGuid()));
         await StoreAsync(project, Exception("TypeError", "Cannot read call 98 of session " + Guid.NewGuid()));
-        await StoreAsync(project, Exception("TypeError", "Cannot read call 7 of session " + Guid.NewGuid().ToString("N")));
+        var compact = Guid.NewGuid().ToString("N");
+        await StoreAsync(project, Exception("TypeError", "Cannot read call 7 of session " + compact));
         await StoreAsync(project, Message("WebSocket closed with code 1006"));
         await StoreAsync(project, Message("WebSocket closed with code 1001"));
 

@@ -155,6 +155,7 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
     {
         var project = await fixture.CreateProjectAsync();
         await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 486 });
+        await project.Ingest.PostEventsAsync(new { occurredAt = "yesterday", sipCode = 486 });
         await project.Read.GetAsync("/api/v1/reports/classes");
 
         var metrics = await fixture.Factory.CreateClient().GetStringAsync("/metrics");
@@ -162,6 +163,7 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
         Assert.Contains("calltracker_events_accepted_total{source=\"native\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("calltracker_batch_commit_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("calltracker_ingest_queue_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("calltracker_events_rejected_total{reason=\"invalid\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("calltracker_report_seconds_count{report=\"/api/v1/reports/classes\"}", metrics,
             StringComparison.Ordinal);
     }

@@ -71,12 +71,14 @@ public static class EventsEndpoints
 
         if (!Origins.IsAllowed(http.Request, options.Value.Cors.AllowedOrigins))
         {
+            metrics.Reject("origin");
             return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
                 "Pages on this origin may not post events; add it to CallTracker:Cors:AllowedOrigins.");
         }
 
         if (!IsAcceptedContentType(http.Request.ContentType))
         {
+            metrics.Reject("unsupported_media_type");
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send the events as JSON with Content-Type application/json (or text/plain from a browser).");
         }
@@ -84,6 +86,7 @@ public static class EventsEndpoints
         var body = await ReadBodyAsync(http.Request, limits.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            metrics.Reject("too_large");
             return Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
                 $"The body may be at most {limits.MaxBodyBytes} bytes; send fewer events per request.");
         }
@@ -92,6 +95,7 @@ public static class EventsEndpoints
         using var _ = document;
         if (document is null)
         {
+            metrics.Reject("invalid");
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [syntaxError!] },
                 title: "The body is not valid JSON.");
         }
@@ -102,6 +106,7 @@ public static class EventsEndpoints
         var parsed = ParseEvents(document.RootElement, parser, projectId, receivedAt, limits, errors);
         if (errors.Count > 0)
         {
+            metrics.Reject("invalid", Math.Max(1, parsed.Count));
             return TypedResults.ValidationProblem(errors.ToDictionary(),
                 title: "Nothing was stored: fix every field listed, then post the whole request again.");
         }
@@ -110,10 +115,12 @@ public static class EventsEndpoints
         var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
         if (queue.TryWrite(unique, []) is not { } commit)
         {
-            metrics.Reject("queue_full", parsed.Count);
+            metrics.Reject(queue.IsStopping ? "stopping" : "queue_full", parsed.Count);
             http.Response.Headers.RetryAfter = "1";
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Busy",
-                "Too many events are waiting to be stored; nothing of this request was. Retry in a second.");
+            return Problem(StatusCodes.Status503ServiceUnavailable, queue.IsStopping ? "Stopping" : "Busy",
+                queue.IsStopping
+                    ? "The service is stopping; nothing of this request was stored. Retry in a second."
+                    : "Too many events are waiting to be stored; nothing of this request was. Retry in a second.");
         }
 
         var stored = (await commit).Calls.Select(key => key.EventId).ToHashSet();

@@ -46,7 +46,9 @@ public sealed class ServiceMetrics
         duplicated.WithLabels(source).Inc(duplicates);
     }
 
-    /// <summary>reason: invalid, too_large, unsupported_media_type, origin, queue_full, store_failed.</summary>
+    /// <summary>
+    /// reason: invalid, too_large, unsupported_media_type, origin, queue_full, stopping, store_failed.
+    /// </summary>
     public void Reject(string reason, int events = 1) => rejected.WithLabels(reason).Inc(events);
 
     internal void Committed(int events, TimeSpan elapsed)

@@ -21,6 +21,11 @@ public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
     private readonly long capacity = options.Value.Ingestion.QueueCapacity;
     private long depth;
 
+    /// <summary>True once the service is stopping: the queue takes no more writes.</summary>
+    public bool IsStopping => channel.Reader.Completion.IsCompleted || stopping;
+
+    private volatile bool stopping;
+
     /// <summary>Events waiting for a batch, or in the one being committed.</summary>
     public long Depth => Interlocked.Read(ref depth);
 
@@ -55,7 +60,11 @@ public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
     internal void Committed(int events) => Interlocked.Add(ref depth, -events);
 
     /// <summary>Takes no more writes; the writer commits what is queued and stops.</summary>
-    internal void Complete() => channel.Writer.TryComplete();
+    internal void Complete()
+    {
+        stopping = true;
+        channel.Writer.TryComplete();
+    }
 }
 
 /// <summary>One request's events and the promise of their commit.</summary>

@@ -17,7 +17,7 @@ namespace CallTracker.Api.Sentry;
 
 /// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
 public sealed partial class SentryIngestor(
-    CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
+    CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics, IngestKeyCache keys,
     IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
 {
     private static readonly HashSet<string> EventItems = ["event"];
@@ -271,10 +271,30 @@ public sealed partial class SentryIngestor(
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, styles, out var parsed) ? parsed : null;
     }
 
-    private async Task<bool> IsProjectKeyAsync(int projectId, string? key, CancellationToken cancellationToken) =>
-        Secrets.IsValidIngestKey(key) && await db.IngestKeys.AsNoTracking().AnyAsync(
-            ingestKey => ingestKey.ProjectId == projectId && ingestKey.Key == key && ingestKey.RevokedAt == null,
-            cancellationToken);
+    /// <summary>The DSN's key is this project's: from the cache of known keys, else the database.</summary>
+    private async Task<bool> IsProjectKeyAsync(int projectId, string? key, CancellationToken cancellationToken)
+    {
+        if (!Secrets.IsValidIngestKey(key))
+        {
+            return false;
+        }
+
+        if (keys.Find(key!) is { } cached)
+        {
+            return cached == projectId;
+        }
+
+        var owner = await db.IngestKeys.AsNoTracking()
+            .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
+            .Select(ingestKey => (int?)ingestKey.ProjectId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (owner is { } found)
+        {
+            keys.Remember(key!, found);
+        }
+
+        return owner == projectId;
+    }
 
     /// <summary>
     /// The event as JSON that PostgreSQL and both mappings can take: valid UTF-8, no duplicate keys, no
