@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CallTracker.Benchmark;
 using CallTracker.Storage.LocalServer;
@@ -21,6 +22,27 @@ await using var postgres = await LocalPostgresServer.StartAsync(
 
 Console.WriteLine("Starting the service (Release) ...");
 await using var service = await ServiceProcess.StartAsync(postgres.ConnectionString, settings);
+
+// Interrupted (Ctrl+C, kill): stop the service and PostgreSQL this run started before exiting, rather than
+// leaving them running with a throwaway folder behind.
+// Once: `dotnet run` passes the signal on, so the benchmark may get it twice.
+var stopping = 0;
+void StopEverything(PosixSignalContext context)
+{
+    context.Cancel = true;
+    if (Interlocked.Exchange(ref stopping, 1) == 1)
+    {
+        return;
+    }
+
+    Console.WriteLine("Interrupted: stopping the service and PostgreSQL ...");
+    service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    Environment.Exit(130);
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopEverything);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopEverything);
 var project = await Database.FirstProjectAsync(postgres.ConnectionString);
 
 // 1. The raw limit: binary COPY of the same rows straight into the same table.

@@ -73,7 +73,20 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return kilobytes / 1024.0;
     }
 
-    public async ValueTask DisposeAsync()
+    private Task? stopping;
+
+    /// <summary>Stops the service; callers at once (an interrupt and the end of the run) share one stop.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (this)
+        {
+            stopping ??= StopAsync();
+        }
+
+        return new ValueTask(stopping);
+    }
+
+    private async Task StopAsync()
     {
         if (!process.HasExited)
         {

@@ -105,7 +105,20 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    private Task? stopping;
+
+    /// <summary>Stops the server (and deletes an ephemeral one's folder); callers at once share one stop.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (this)
+        {
+            stopping ??= StopAsync();
+        }
+
+        return new ValueTask(stopping);
+    }
+
+    private async Task StopAsync()
     {
         // A server that already stopped (Ctrl+C reaches it too) makes pg_ctl fail: nothing to do then.
         await RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None,
