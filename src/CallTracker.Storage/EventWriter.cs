@@ -368,9 +368,9 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         await using var command = connection is null
             ? dataSource.CreateCommand(RebuildErrorIssuesSql)
             : new NpgsqlCommand(RebuildErrorIssuesSql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.ProjectId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.Fingerprint).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = seeds.Select(error => error.IssueTitle).ToArray() });
+        command.Parameters.Add(Column(seeds, error => error.ProjectId));
+        command.Parameters.Add(Column(seeds, error => error.Fingerprint));
+        command.Parameters.Add(Column(seeds, error => error.IssueTitle));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -61,7 +61,7 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
 
         // A trigger stands for a failure only the database can see; the writer must keep it to its request.
-        await ExecuteAsync("""
+        await fixture.ExecuteSqlAsync("""
             CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.agent = 'poison' THEN RAISE EXCEPTION 'poison'; END IF;
@@ -88,7 +88,7 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
         }
         finally
         {
-            await ExecuteAsync("DROP TRIGGER refuse_poison ON call_events; DROP FUNCTION refuse_poison();");
+            await fixture.ExecuteSqlAsync("DROP TRIGGER refuse_poison ON call_events; DROP FUNCTION refuse_poison();");
         }
     }
 
@@ -187,13 +187,7 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
         }
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => fixture.CountSqlAsync(sql);
 
     private async Task<List<string>> RowsAsync(string sql)
     {
@@ -208,14 +202,6 @@ public sealed class IngestPipelineTests(ApiFixture fixture)
         }
 
         return rows;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private sealed class TableHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable

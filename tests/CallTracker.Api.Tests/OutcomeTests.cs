@@ -5,7 +5,6 @@ using CallTracker.Api.Tests.Infrastructure;
 using CallTracker.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
 namespace CallTracker.Api.Tests;
@@ -184,7 +183,8 @@ public sealed class OutcomeTests(ApiFixture fixture)
         var project = await fixture.CreateProjectAsync();
         var eventId = Guid.NewGuid();
         await project.Ingest.PostEventsAsync(Captured("03-480.sip", eventId));
-        await ExecuteAsync($"UPDATE call_events SET outcome = NULL, outcome_basis = NULL, q850_cause = NULL, " +
+        await fixture.ExecuteSqlAsync(
+            "UPDATE call_events SET outcome = NULL, outcome_basis = NULL, q850_cause = NULL, " +
             $"reasons = '[]', phone_e164 = NULL WHERE event_id = '{eventId}'");
 
         using var scope = fixture.Factory.Services.CreateScope();
@@ -283,11 +283,4 @@ public sealed class OutcomeTests(ApiFixture fixture)
     private static object Captured(string file, Guid eventId) =>
         new { eventId, occurredAt = MinutesAgo(1), sipMessage = SharedData.SipResponse(file) };
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

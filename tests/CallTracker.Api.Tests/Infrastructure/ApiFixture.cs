@@ -114,6 +114,24 @@ public sealed class ApiFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs SQL against the suite's database, for a test that sets up what no endpoint can.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The one number a query over the suite's database answers (a count).</summary>
+    public async Task<long> CountSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A project of the test's own, with an ingest key and an API token, and clients for both.</summary>
     public async Task<TestProject> CreateProjectAsync(string name = "test")
     {
