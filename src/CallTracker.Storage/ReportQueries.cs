@@ -66,8 +66,10 @@ public sealed record ReportRow(
 
 /// <summary>
 /// The counting behind every report. Whole UTC hours are read from the hourly rollups (rows per hour, not
-/// per event); the partial hours at the ends of the range, and every report that needs what the rollups do
-/// not keep (a tag), are counted from the events, which the (project, occurred_at) key bounds to the range.
+/// per event), whole UTC days from the daily ones; a partial hour at an end of the range is counted from its
+/// events, or as its hour's row less the events of the rest of that hour (a range that ends now has no
+/// rest); every report that needs what the rollups do not keep (a tag) is counted from the events, which the
+/// (project, occurred_at) key bounds to the range.
 /// </summary>
 /// <remarks>
 /// Raw SQL, not LINQ: buckets in an IANA time zone are one date_trunc(..., zone) in PostgreSQL (which
@@ -75,7 +77,7 @@ public sealed record ReportRow(
 /// this class; values are always parameters. Hour and day buckets come from the rollups only in a zone
 /// whose offsets are whole hours: a local hour of India (+05:30) or Nepal (+05:45) cuts UTC hours in two.
 /// </remarks>
-public sealed class ReportQueries(NpgsqlDataSource dataSource)
+public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     // The same columns from either source, under the same names; a rollup keeps a missing value as 0 or ''.
     private const string RollupColumns = """
@@ -84,10 +86,10 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         nullif(carrier, '') AS carrier, NULL::text AS tag_value, period_start AS at, count AS calls
         """;
 
-    private static string EventColumns(string tagValue) => $"""
+    private static string EventColumns(string tagValue, int sign = 1) => $"""
         response_class, sip_code, CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') END AS local_cause,
         coalesce(outcome, 'unknown') AS outcome, agent, trunk, phone_region AS country, phone_carrier AS carrier,
-        {tagValue} AS tag_value, occurred_at AS at, 1 AS calls
+        {tagValue} AS tag_value, occurred_at AS at, {sign} AS calls
         """;
 
     /// <summary>
@@ -162,39 +164,55 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             ? $"tags ->> {Parameter(grouping.TagKey ?? "")}::text"
             : "NULL::text";
         var project = Parameter(filter.ProjectId);
-        var from = Parameter(filter.From);
-        var to = Parameter(filter.To);
         string source;
         if (RollupSet(filter, grouping, zone) is { } set)
         {
             // Whole UTC days from the daily rows (unless the report buckets by hour or local day), the whole
-            // hours around them from the hourly rows, and the partial hours at the ends from the events.
+            // hours around them from the hourly rows, and the partial hours at the ends from the events, or
+            // from their hour's row less the events of the hour outside the range, whichever counts fewer.
             var (firstHour, endHour) = WholeHours(filter.From, filter.To);
             var (firstDay, endDay) = grouping.Interval is null ? WholeDays(firstHour, endHour) : (endHour, endHour);
-            var hoursFrom = Parameter(firstHour);
-            var hoursTo = Parameter(endHour);
+            var events = new List<(DateTimeOffset From, DateTimeOffset To, int Sign)>();
+            var complementedHours = new List<DateTimeOffset>();
+            if (firstHour == endHour)
+            {
+                events.Add((filter.From, filter.To, 1));
+            }
+            else
+            {
+                var now = clock.GetUtcNow();
+                PartialHour(firstHour.AddHours(-1), filter.From, firstHour, now, events, complementedHours);
+                PartialHour(endHour, endHour, filter.To, now, events, complementedHours);
+            }
+
             var daysFrom = Parameter(firstDay);
             var daysTo = Parameter(endDay);
-            source = $"""
+            var sources = new List<string>
+            {
+                $"""
                 SELECT {RollupColumns} FROM call_rollups
                 WHERE project_id = {project} AND dimension_set = {Parameter(set)}
-                    AND (grain = 'h' AND (period_start >= {hoursFrom} AND period_start < {daysFrom}
-                            OR period_start >= {daysTo} AND period_start < {hoursTo})
+                    AND (grain = 'h' AND (period_start >= {Parameter(firstHour)} AND period_start < {daysFrom}
+                            OR period_start >= {daysTo} AND period_start < {Parameter(endHour)}
+                            OR period_start = ANY({Parameter(complementedHours.ToArray())}))
                         OR grain = 'd' AND period_start >= {daysFrom} AND period_start < {daysTo})
                     {Filters(filter, Parameter, rollup: true)}
-                UNION ALL
-                SELECT {EventColumns(tagValue)} FROM call_events
-                WHERE project_id = {project}
-                    AND (occurred_at >= {from} AND occurred_at < {hoursFrom}
-                        OR occurred_at >= {hoursTo} AND occurred_at < {to})
+                """,
+            };
+            sources.AddRange(events.Select(range => $"""
+                SELECT {EventColumns(tagValue, range.Sign)} FROM call_events
+                WHERE project_id = {project} AND occurred_at >= {Parameter(range.From)}
+                    AND occurred_at < {Parameter(range.To)}
                     {Filters(filter, Parameter, rollup: false)}
-                """;
+                """));
+            source = string.Join("\nUNION ALL\n", sources);
         }
         else
         {
             source = $"""
                 SELECT {EventColumns(tagValue)} FROM call_events
-                WHERE project_id = {project} AND occurred_at >= {from} AND occurred_at < {to}
+                WHERE project_id = {project}
+                    AND occurred_at >= {Parameter(filter.From)} AND occurred_at < {Parameter(filter.To)}
                     {Filters(filter, Parameter, rollup: false)}
                 """;
         }
@@ -203,6 +221,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
             SELECT response_class, sip_code, local_cause, outcome, {group}, {group2}, {hour}, {day}, sum(calls)::bigint
             FROM ({source}) AS counted
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            HAVING sum(calls) <> 0
             """;
 
         var rows = new List<ReportRow>();
@@ -262,6 +281,32 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource)
         var first = new DateTimeOffset((from.UtcTicks + hour - 1) / hour * hour, TimeSpan.Zero);
         var end = new DateTimeOffset(to.UtcTicks / hour * hour, TimeSpan.Zero);
         return first < end ? (first, end) : (to, to);
+    }
+
+    /// <summary>
+    /// How to count the part [keptFrom, keptTo) of the UTC hour that starts at <paramref name="hour"/>: from its
+    /// events, or from the hour's rollup row less the events of the rest of the hour, when the rest is shorter
+    /// or lies in the future (a range that ends now: the hour's row holds exactly the events so far).
+    /// </summary>
+    private static void PartialHour(
+        DateTimeOffset hour, DateTimeOffset keptFrom, DateTimeOffset keptTo, DateTimeOffset now,
+        List<(DateTimeOffset From, DateTimeOffset To, int Sign)> events, List<DateTimeOffset> complementedHours)
+    {
+        if (keptFrom >= keptTo)
+        {
+            return;
+        }
+
+        var (restFrom, restTo) = keptFrom == hour ? (keptTo, hour.AddHours(1)) : (hour, keptFrom);
+        var restPast = (restTo < now ? restTo : now) - restFrom;
+        if (restPast >= keptTo - keptFrom)
+        {
+            events.Add((keptFrom, keptTo, 1));
+            return;
+        }
+
+        complementedHours.Add(hour);
+        events.Add((restFrom, restTo, -1));
     }
 
     /// <summary>
