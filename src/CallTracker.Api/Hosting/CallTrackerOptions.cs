@@ -66,6 +66,12 @@ public sealed class IngestionOptions
     /// <summary>Most events committed in one batch (one transaction).</summary>
     public int MaxBatchEvents { get; set; } = 500;
 
+    /// <summary>
+    /// Batches that may be written at once, each on its own connection: while one waits for its commit to
+    /// reach the disk, the next is already inserting. Two keep a small machine's database busy.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
     /// <summary>How long a batch that is not full waits for more events before it commits.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
 

@@ -11,9 +11,11 @@ namespace CallTracker.Api.Ingestion;
 /// fills, so a busy service writes few large batches and an idle one answers within a few milliseconds.
 /// </summary>
 /// <remarks>
-/// One writer: batches never compete for the same issue and rollup rows, and the database sees one
-/// multi-row insert at a time, which is what it does fastest. A failed batch is tried again one request at
-/// a time, so that one bad request cannot fail the others with it.
+/// A few writers (CallTracker:Ingestion:Writers, two by default), each a loop on its own connection: while
+/// one batch waits for its commit to reach the disk, the next inserts. Two batches that count into the same
+/// issue or rollup row meet on its row lock, the later one waiting for the earlier's commit; every batch
+/// locks ids, issues and rollup rows in the same sorted order, so they cannot deadlock. A failed batch is
+/// tried again one request at a time, so that one bad request cannot fail the others with it.
 /// </remarks>
 public sealed class BatchWriter(
     IngestQueue queue, EventWriter writer, ServiceMetrics metrics, IOptions<CallTrackerOptions> options,
@@ -21,6 +23,7 @@ public sealed class BatchWriter(
 {
     private readonly int maxBatchEvents = options.Value.Ingestion.MaxBatchEvents;
     private readonly TimeSpan linger = options.Value.Ingestion.BatchLinger;
+    private readonly int writers = Math.Max(1, options.Value.Ingestion.Writers);
 
     public override Task StopAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +32,10 @@ public sealed class BatchWriter(
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteAsync(stoppingToken))));
+
+    private async Task WriteAsync(CancellationToken stoppingToken)
     {
         var reader = queue.Reader;
         var batch = new List<PendingWrite>();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CallTracker.Api.Ingestion;
 
 /// <summary>
-/// The bounded queue between the requests that accept events and the one writer that commits them in
+/// The bounded queue between the requests that accept events and the writers that commit them in
 /// batches (group commit). A request enqueues its already validated and classified events and awaits the
 /// commit of the batch they went into: it is answered only once they are durable, or with a 503 that it
 /// can safely retry. When the queue holds its capacity in events, a request is turned away at once.
@@ -16,7 +16,7 @@ namespace CallTracker.Api.Ingestion;
 public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
 {
     private readonly Channel<PendingWrite> channel = Channel.CreateUnbounded<PendingWrite>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+        new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = false });
 
     private readonly long capacity = options.Value.Ingestion.QueueCapacity;
     private long depth;

@@ -10,6 +10,11 @@ internal sealed class CallRollupConfiguration : IEntityTypeConfiguration<CallRol
     {
         builder.ToTable("call_rollups");
 
+        // Every batch adds to the counts of the current hour's and day's rows. Room left on each page lets
+        // PostgreSQL write the new version beside the old one without touching the index (a HOT update,
+        // since count is in no index): in the benchmark, batched ingest about twice as fast.
+        builder.HasStorageParameter("fillfactor", 70);
+
         // Project, grain, set and period first: every report reads one project's range of one grain and set.
         builder.HasKey(rollup => new
         {

@@ -352,6 +352,8 @@ namespace CallTracker.Storage.Migrations
                         .HasName("pk_call_rollups");
 
                     b.ToTable("call_rollups", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.ErrorEvent", b =>
