@@ -131,7 +131,7 @@ try
     app.MapIssuesEndpoints();
     app.MapProjectEndpoints();
     app.MapHealthEndpoints();
-    app.MapMetrics();
+    app.MapMetrics(registry: app.Services.GetRequiredService<ServiceMetrics>().Registry);
 
     await app.RunAsync();
 }

@@ -86,10 +86,10 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeProvider cloc
         nullif(carrier, '') AS carrier, NULL::text AS tag_value, period_start AS at, count AS calls
         """;
 
-    private static string EventColumns(string tagValue, int sign = 1) => $"""
+    private static string EventColumns(string tagValue, int sign = 1, string at = "occurred_at") => $"""
         response_class, sip_code, CASE WHEN sip_code IS NULL THEN coalesce(local_cause, 'unknown') END AS local_cause,
         coalesce(outcome, 'unknown') AS outcome, agent, trunk, phone_region AS country, phone_carrier AS carrier,
-        {tagValue} AS tag_value, occurred_at AS at, {sign} AS calls
+        {tagValue} AS tag_value, {at} AS at, {sign} AS calls
         """;
 
     /// <summary>
@@ -167,6 +167,15 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeProvider cloc
         string source;
         if (RollupSet(filter, grouping, zone) is { } set)
         {
+            // Hour buckets from rollups are in a zone of whole-hour offsets, whose hours are UTC hours: a row's
+            // hour is its bucket, and an event's is its UTC hour, without converting every row to the zone.
+            var eventTime = "occurred_at";
+            if (grouping.Interval == ReportInterval.Hour)
+            {
+                hour = "at";
+                eventTime = "date_trunc('hour', occurred_at, 'UTC')";
+            }
+
             // Whole UTC days from the daily rows (unless the report buckets by hour or local day), the whole
             // hours around them from the hourly rows, and the partial hours at the ends from the events, or
             // from their hour's row less the events of the hour outside the range, whichever counts fewer.
@@ -200,7 +209,7 @@ public sealed class ReportQueries(NpgsqlDataSource dataSource, TimeProvider cloc
                 """,
             };
             sources.AddRange(events.Select(range => $"""
-                SELECT {EventColumns(tagValue, range.Sign)} FROM call_events
+                SELECT {EventColumns(tagValue, range.Sign, eventTime)} FROM call_events
                 WHERE project_id = {project} AND occurred_at >= {Parameter(range.From)}
                     AND occurred_at < {Parameter(range.To)}
                     {Filters(filter, Parameter, rollup: false)}

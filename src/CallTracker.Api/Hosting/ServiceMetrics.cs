@@ -7,38 +7,47 @@ namespace CallTracker.Api.Hosting;
 /// What /metrics says about ingestion and reports, in Prometheus format. prometheus-net rather than
 /// hand-written exposition: it gets the text format, histogram buckets and concurrency right.
 /// </summary>
+/// <remarks>
+/// Each host has its own registry, served at /metrics: the process-wide default registry would share
+/// counters (and pile up queue-depth callbacks) between hosts, as in the tests, which start several.
+/// </remarks>
 public sealed class ServiceMetrics
 {
-    private readonly Counter accepted = Metrics.CreateCounter(
-        "calltracker_events_accepted_total", "Events stored (new event ids).", "source");
-
-    private readonly Counter duplicated = Metrics.CreateCounter(
-        "calltracker_events_duplicate_total", "Events whose id the project already had.", "source");
-
-    private readonly Counter rejected = Metrics.CreateCounter(
-        "calltracker_events_rejected_total", "Events or requests turned away, by reason.", "reason");
-
-    private readonly Histogram batchEvents = Metrics.CreateHistogram(
-        "calltracker_batch_events", "Events per committed batch.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
-
-    private readonly Histogram commitSeconds = Metrics.CreateHistogram(
-        "calltracker_batch_commit_seconds", "Time to commit one batch.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
-
-    private static readonly Histogram ReportSeconds = Metrics.CreateHistogram(
-        "calltracker_report_seconds", "Time to answer a report, by report.",
-        new HistogramConfiguration
-        {
-            LabelNames = ["report"],
-            Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
-        });
+    private readonly Counter accepted;
+    private readonly Counter duplicated;
+    private readonly Counter rejected;
+    private readonly Histogram batchEvents;
+    private readonly Histogram commitSeconds;
+    private readonly Histogram reportSeconds;
 
     public ServiceMetrics(IngestQueue queue)
     {
-        var depth = Metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));
+        var metrics = Metrics.WithCustomRegistry(Registry);
+        accepted = metrics.CreateCounter(
+            "calltracker_events_accepted_total", "Events stored (new event ids).", "source");
+        duplicated = metrics.CreateCounter(
+            "calltracker_events_duplicate_total", "Events whose id the project already had.", "source");
+        rejected = metrics.CreateCounter(
+            "calltracker_events_rejected_total", "Events or requests turned away, by reason.", "reason");
+        batchEvents = metrics.CreateHistogram(
+            "calltracker_batch_events", "Events per committed batch.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
+        commitSeconds = metrics.CreateHistogram(
+            "calltracker_batch_commit_seconds", "Time to commit one batch.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        reportSeconds = metrics.CreateHistogram(
+            "calltracker_report_seconds", "Time to answer a report, by report.",
+            new HistogramConfiguration { LabelNames = ["report"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+
+        var depth = metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
+        Registry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));
+
+        // The process's own figures (CPU, memory, collections), as the default registry would have them.
+        DotNetStats.Register(Registry);
     }
+
+    /// <summary>This host's metrics, as /metrics serves them.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
     public void Stored(string source, int stored, int duplicates)
     {
@@ -59,6 +68,5 @@ public sealed class ServiceMetrics
 
     internal void Failed(int events) => Reject("store_failed", events);
 
-    public static void Report(string report, TimeSpan elapsed) =>
-        ReportSeconds.WithLabels(report).Observe(elapsed.TotalSeconds);
+    public void Report(string report, TimeSpan elapsed) => reportSeconds.WithLabels(report).Observe(elapsed.TotalSeconds);
 }

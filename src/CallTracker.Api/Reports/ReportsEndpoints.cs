@@ -40,7 +40,8 @@ public static class ReportsEndpoints
                 finally
                 {
                     var route = (context.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-                    ServiceMetrics.Report(route ?? "unknown", Stopwatch.GetElapsedTime(started));
+                    context.HttpContext.RequestServices.GetRequiredService<ServiceMetrics>()
+                        .Report(route ?? "unknown", Stopwatch.GetElapsedTime(started));
                 }
             });
 
