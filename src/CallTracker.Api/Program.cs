@@ -69,28 +69,11 @@ try
         options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     });
 
-    var origins = builder.Configuration.GetSection("CallTracker:Cors:AllowedOrigins").Get<string[]>() ?? [];
+    // The ingest endpoints' policies are per project (Security/ProjectOrigins); the catalogue's is fixed.
+    builder.Services.AddSingleton<ProjectOrigins>();
+    builder.Services.AddSingleton<ICorsPolicyProvider, IngestCorsPolicyProvider>();
     builder.Services.AddCors(cors =>
     {
-        cors.AddPolicy(EventsEndpoints.IngestCorsPolicy, policy =>
-        {
-            // Browsers add headers of their own (sentry-trace, baggage, traceparent): allow any header
-            // rather than answer a preflight with a 400 that hides the real problem.
-            policy.AllowAnyHeader().WithMethods("POST").WithExposedHeaders("Retry-After")
-                .SetPreflightMaxAge(TimeSpan.FromHours(1));
-            AllowOrigins(policy, origins);
-        });
-
-        // Browser SDKs send their own headers (x-sentry-auth, sentry-trace, baggage, ...) and must read
-        // Retry-After and X-Sentry-Rate-Limits, on error answers too.
-        cors.AddPolicy(SentryEndpoints.CorsPolicy, policy =>
-        {
-            policy.AllowAnyHeader().WithMethods("POST")
-                .WithExposedHeaders("Retry-After", "X-Sentry-Rate-Limits")
-                .SetPreflightMaxAge(TimeSpan.FromHours(1));
-            AllowOrigins(policy, origins);
-        });
-
         // The SIP catalogue is public reference data that any CRM page may read.
         cors.AddPolicy(SipCatalogEndpoints.CorsPolicy, policy =>
             policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET"));
@@ -129,7 +112,9 @@ try
     app.MapSentryEndpoints();
     app.MapErrorEventsEndpoints();
     app.MapIssuesEndpoints();
-    app.MapProjectEndpoints();
+    app.MapProjectsEndpoints();
+    app.MapIngestKeysEndpoints();
+    app.MapApiTokensEndpoints();
     app.MapHealthEndpoints();
     app.MapMetrics(registry: app.Services.GetRequiredService<ServiceMetrics>().Registry);
 
@@ -148,19 +133,4 @@ finally
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program
 {
-    /// <summary>
-    /// Any origin, or the configured ones. A predicate rather than a fixed list makes the CORS middleware
-    /// send Vary: Origin, so that a cache never gives one origin's answer to another.
-    /// </summary>
-    private static void AllowOrigins(CorsPolicyBuilder policy, string[] origins)
-    {
-        if (origins.Length == 0)
-        {
-            policy.AllowAnyOrigin();
-            return;
-        }
-
-        var allowed = origins.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        policy.SetIsOriginAllowed(allowed.Contains);
-    }
 }

@@ -19,7 +19,7 @@ namespace CallTracker.Api.Events;
 /// <summary>Failed-call events: the CRM posts them, ops read them back.</summary>
 public static class EventsEndpoints
 {
-    public const string IngestCorsPolicy = "ingest";
+    public const string IngestCorsPolicy = IngestCorsPolicyProvider.NativePolicy;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -64,16 +64,17 @@ public static class EventsEndpoints
 
     private static async Task<Results<Accepted<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
         HttpContext http, ClaimsPrincipal user, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
-        IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
+        ProjectOrigins origins, IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
         CancellationToken cancellationToken)
     {
         var limits = options.Value.Ingestion;
 
-        if (!Origins.IsAllowed(http.Request, options.Value.Cors.AllowedOrigins))
+        if (!ProjectOrigins.Allows(await origins.ForProjectAsync(user.ProjectId(), cancellationToken), http.Request))
         {
             metrics.Reject("origin");
             return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
-                "Pages on this origin may not post events; add it to CallTracker:Cors:AllowedOrigins.");
+                "Pages on this origin may not post this project's events; an admin can add it to the " +
+                "project's allowedOrigins (PATCH /api/v1/project).");
         }
 
         if (!IsAcceptedContentType(http.Request.ContentType))

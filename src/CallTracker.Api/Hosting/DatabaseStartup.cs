@@ -138,6 +138,7 @@ public static class DatabaseStartup
                 Name = "bootstrap",
                 TokenHash = hash!,
                 Prefix = Secrets.Prefix(token),
+                Scopes = [Scopes.Admin],
                 CreatedAt = now,
             });
         }

@@ -21,7 +21,6 @@ public static class IssuesEndpoints
 
     public static IEndpointRouteBuilder MapIssuesEndpoints(this IEndpointRouteBuilder app)
     {
-        // TODO: PATCH needs the `write` scope once tokens have scopes (issue 7); any API token may change a status now.
         var issues = app.MapGroup("/api/v1/issues").WithTags("Issues").RequireAuthorization(Authentication.ReadPolicy);
 
         issues.MapGet("", ListAsync)
@@ -39,7 +38,9 @@ public static class IssuesEndpoints
                 "Failed calls for a call issue. For an error issue (kind error) the items are error events, in " +
                 "the shape of GET /api/v1/error-events.");
         issues.MapPatch("{id}", PatchAsync)
+            .RequireAuthorization(Authentication.WritePolicy)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Change an issue's status: unresolved, resolved or ignored");
 

@@ -2,6 +2,9 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CallTracker.Storage;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,6 +18,8 @@ public static class Authentication
     public const string ApiTokenScheme = "ApiToken";
     public const string IngestPolicy = "ingest";
     public const string ReadPolicy = "read";
+    public const string WritePolicy = "write";
+    public const string AdminPolicy = "admin";
     public const string IngestKeyHeader = "X-CallTracker-Key";
     public const string IngestKeyQuery = "key";
     public const string ProjectClaim = "calltracker:project";
@@ -29,9 +34,25 @@ public static class Authentication
             .AddPolicy(IngestPolicy, policy => policy
                 .AddAuthenticationSchemes(IngestKeyScheme).RequireAuthenticatedUser())
             .AddPolicy(ReadPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiTokenScheme).RequireAuthenticatedUser());
+                .AddAuthenticationSchemes(ApiTokenScheme).RequireClaim(Scopes.Claim, Scopes.Read))
+            .AddPolicy(WritePolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenScheme).RequireClaim(Scopes.Claim, Scopes.Write))
+            .AddPolicy(AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenScheme).RequireClaim(Scopes.Claim, Scopes.Admin));
 
+        // A token without the scope an endpoint needs gets a 403 that says which scope, as ProblemDetails.
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeProblemHandler>();
         return services;
+    }
+
+    /// <summary>
+    /// The ingest key of a request: the header, or the query parameter (for clients that cannot set headers).
+    /// An empty header (a proxy or a template that left it blank) must not hide a key in the query.
+    /// </summary>
+    public static string? IngestKeyOf(HttpRequest request)
+    {
+        string? key = request.Headers[IngestKeyHeader];
+        return string.IsNullOrEmpty(key) ? request.Query[IngestKeyQuery] : key;
     }
 
     /// <summary>The project the caller's key or token belongs to.</summary>
@@ -39,8 +60,13 @@ public static class Authentication
         int.Parse(user.FindFirstValue(ProjectClaim)
             ?? throw new InvalidOperationException("The endpoint was reached without authentication."));
 
-    internal static ClaimsPrincipal PrincipalFor(int projectId, string scheme) =>
-        new(new ClaimsIdentity([new Claim(ProjectClaim, projectId.ToString())], scheme));
+    internal static ClaimsPrincipal PrincipalFor(int projectId, string scheme, IEnumerable<string>? scopes = null) =>
+        new(new ClaimsIdentity(
+            [
+                new Claim(ProjectClaim, projectId.ToString()),
+                .. Scopes.Expand(scopes ?? []).Select(scope => new Claim(Scopes.Claim, scope)),
+            ],
+            scheme));
 }
 
 /// <summary>Base for both handlers: a failed or missing credential answers 401 as ProblemDetails.</summary>
@@ -92,9 +118,7 @@ public sealed class IngestKeyHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // An empty header (a proxy or a template that left it blank) must not hide a key in the query.
-        string? key = Request.Headers[Authentication.IngestKeyHeader];
-        key = string.IsNullOrEmpty(key) ? Request.Query[Authentication.IngestKeyQuery] : key;
+        var key = Authentication.IngestKeyOf(Request);
         if (string.IsNullOrEmpty(key))
         {
             return AuthenticateResult.NoResult();
@@ -106,21 +130,7 @@ public sealed class IngestKeyHandler(
             return Fail("The ingest key is not valid: keys are 32 lowercase hex digits.");
         }
 
-        // Remembered only when read from the database, so that a key in constant use is still looked up
-        // again every 30 s and a revoked one stops working within that time.
-        var projectId = cache.Find(key);
-        if (projectId is null)
-        {
-            projectId = await db.IngestKeys.AsNoTracking()
-                .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
-                .Select(ingestKey => (int?)ingestKey.ProjectId)
-                .FirstOrDefaultAsync(Context.RequestAborted);
-            if (projectId is { } found)
-            {
-                cache.Remember(key, found);
-            }
-        }
-
+        var projectId = await cache.FindProjectAsync(key, db, Context.RequestAborted);
         return projectId is null
             ? Fail("The ingest key is not valid.")
             : AuthenticateResult.Success(new AuthenticationTicket(
@@ -150,15 +160,49 @@ public sealed class ApiTokenHandler(
             return Fail("The Authorization header must be 'Bearer <token>'.");
         }
 
+        // Looked up on every request, not cached: a revoked token stops working at once.
         var hash = Secrets.HashToken(header["Bearer ".Length..].Trim());
-        var projectId = await db.ApiTokens.AsNoTracking()
+        var token = await db.ApiTokens.AsNoTracking()
             .Where(token => token.TokenHash == hash && token.RevokedAt == null)
-            .Select(token => (int?)token.ProjectId)
+            .Select(token => new { token.ProjectId, token.Scopes })
             .FirstOrDefaultAsync(Context.RequestAborted);
 
-        return projectId is null
+        return token is null
             ? Fail("The API token is not valid.")
             : AuthenticateResult.Success(new AuthenticationTicket(
-                Authentication.PrincipalFor(projectId.Value, Scheme.Name), Scheme.Name));
+                Authentication.PrincipalFor(token.ProjectId, Scheme.Name, token.Scopes), Scheme.Name));
+    }
+}
+
+/// <summary>Answers a token that lacks a scope with a 403 naming the scope it needs.</summary>
+public sealed class ScopeProblemHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler fallback = new();
+
+    public async Task HandleAsync(
+        RequestDelegate next, HttpContext context, AuthorizationPolicy policy,
+        PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Forbidden)
+        {
+            await fallback.HandleAsync(next, context, policy, authorizeResult);
+            return;
+        }
+
+        var needed = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ClaimsAuthorizationRequirement>()
+            .SelectMany(requirement => requirement.AllowedValues ?? []).FirstOrDefault();
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = needed is null
+                    ? "This credential may not do this."
+                    : $"This API token lacks the '{needed}' scope; an admin can create a token that has it.",
+            },
+        });
     }
 }

@@ -4,11 +4,13 @@ using Microsoft.Extensions.Options;
 namespace CallTracker.Api.Security;
 
 /// <summary>
-/// Whether a request may see customers' phone numbers in full. One question in one place, so that when
-/// tokens get a scope for it (read:phone) only this answer changes, not every endpoint that shows a number.
+/// Whether a request may see customers' phone numbers in full: with a token of the read:phone scope, or on
+/// an installation that shows them to every token (CallTracker:Phone:ShowInFull). One question in one place,
+/// asked by every endpoint that shows a number.
 /// </summary>
 public static class PhoneAccess
 {
     public static bool SeesFullNumbers(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone.ShowInFull;
+        http.User.Has(Scopes.ReadPhone)
+        || http.RequestServices.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone.ShowInFull;
 }

@@ -6,7 +6,7 @@ namespace CallTracker.Api.Sentry;
 /// </summary>
 public static partial class SentryEndpoints
 {
-    public const string CorsPolicy = "sentry";
+    public const string CorsPolicy = Security.IngestCorsPolicyProvider.SentryPolicy;
 
     public static IEndpointRouteBuilder MapSentryEndpoints(this IEndpointRouteBuilder app)
     {

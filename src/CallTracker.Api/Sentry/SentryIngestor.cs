@@ -9,7 +9,6 @@ using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using static CallTracker.Api.Http.Problems;
 
@@ -18,7 +17,7 @@ namespace CallTracker.Api.Sentry;
 /// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
 public sealed partial class SentryIngestor(
     CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics, IngestKeyCache keys,
-    IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
+    ProjectOrigins origins, IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
 {
     private static readonly HashSet<string> EventItems = ["event"];
 
@@ -44,10 +43,11 @@ public sealed partial class SentryIngestor(
                 $"The body may be at most {limits.MaxEnvelopeBytes} bytes.");
         }
 
-        if (!Http.Origins.IsAllowed(http.Request, options.Value.Cors.AllowedOrigins))
+        if (!ProjectOrigins.Allows(await origins.ForProjectAsync(projectId, cancellationToken), http.Request))
         {
             return Problem(StatusCodes.Status403Forbidden, "Origin not allowed",
-                "Pages on this origin may not send events; add it to CallTracker:Cors:AllowedOrigins.");
+                "Pages on this origin may not send this project's events; an admin can add it to the " +
+                "project's allowedOrigins (PATCH /api/v1/project).");
         }
 
         // Limits and corrupt streams surface deep inside the streaming reads, so they arrive here as
@@ -272,29 +272,8 @@ public sealed partial class SentryIngestor(
     }
 
     /// <summary>The DSN's key is this project's: from the cache of known keys, else the database.</summary>
-    private async Task<bool> IsProjectKeyAsync(int projectId, string? key, CancellationToken cancellationToken)
-    {
-        if (!Secrets.IsValidIngestKey(key))
-        {
-            return false;
-        }
-
-        if (keys.Find(key!) is { } cached)
-        {
-            return cached == projectId;
-        }
-
-        var owner = await db.IngestKeys.AsNoTracking()
-            .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
-            .Select(ingestKey => (int?)ingestKey.ProjectId)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (owner is { } found)
-        {
-            keys.Remember(key!, found);
-        }
-
-        return owner == projectId;
-    }
+    private async Task<bool> IsProjectKeyAsync(int projectId, string? key, CancellationToken cancellationToken) =>
+        await keys.FindProjectAsync(key, db, cancellationToken) == projectId;
 
     /// <summary>
     /// The event as JSON that PostgreSQL and both mappings can take: valid UTF-8, no duplicate keys, no

@@ -11,5 +11,6 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         builder.HasKey(project => project.Id);
         builder.Property(project => project.Id).UseIdentityAlwaysColumn();
         builder.Property(project => project.Name).HasMaxLength(200);
+        builder.Property(project => project.AllowedOrigins).HasDefaultValueSql("'{}'::text[]");
     }
 }

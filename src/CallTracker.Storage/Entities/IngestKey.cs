@@ -8,6 +8,12 @@ public sealed class IngestKey
 {
     public int ProjectId { get; set; }
 
+    /// <summary>How the admin API names the key, so that the key itself never has to be in a URL.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>Where the key is used, for the people who manage it (crm-production, staging, ...).</summary>
+    public string? Name { get; set; }
+
     /// <summary>32 lowercase hex digits, so that it also fits in a Sentry DSN.</summary>
     public required string Key { get; set; }
 

@@ -52,6 +52,12 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -487,6 +493,17 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id")
+                        .HasDefaultValueSql("gen_random_uuid()");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -497,6 +514,10 @@ namespace CallTracker.Storage.Migrations
                     b.HasIndex("Key")
                         .IsUnique()
                         .HasDatabaseName("ix_ingest_keys_key");
+
+                    b.HasIndex("ProjectId", "Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ingest_keys_project_id_id");
 
                     b.ToTable("ingest_keys", (string)null);
                 });
@@ -609,6 +630,13 @@ namespace CallTracker.Storage.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<int>("Id"));
 
+                    b.PrimitiveCollection<string[]>("AllowedOrigins")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_origins")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -616,6 +644,14 @@ namespace CallTracker.Storage.Migrations
                     b.Property<bool>("CustomerBehaviourRegresses")
                         .HasColumnType("boolean")
                         .HasColumnName("customer_behaviour_regresses");
+
+                    b.Property<int?>("EventsPerMinutePerKey")
+                        .HasColumnType("integer")
+                        .HasColumnName("events_per_minute_per_key");
+
+                    b.Property<long?>("MonthlyEventQuota")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_event_quota");
 
                     b.Property<string>("Name")
                         .IsRequired()

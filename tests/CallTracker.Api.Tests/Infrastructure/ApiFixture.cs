@@ -133,7 +133,11 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>A project of the test's own, with an ingest key and an API token, and clients for both.</summary>
-    public async Task<TestProject> CreateProjectAsync(string name = "test")
+    /// <summary>
+    /// A new project with an ingest key and an API token, an admin one unless other scopes are given
+    /// (admin reads and writes too, but sees phone numbers masked: that takes read:phone).
+    /// </summary>
+    public async Task<TestProject> CreateProjectAsync(string name = "test", params string[] scopes)
     {
         using var scope = Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
@@ -149,6 +153,7 @@ public sealed class ApiFixture : IAsyncLifetime
             Name = "test",
             TokenHash = Secrets.HashToken(token),
             Prefix = Secrets.Prefix(token),
+            Scopes = scopes.Length > 0 ? scopes : [Scopes.Admin],
             CreatedAt = now,
         });
         db.Projects.Add(project);
