@@ -71,6 +71,7 @@ try
 
     // The ingest endpoints' policies are per project (Security/ProjectOrigins); the catalogue's is fixed.
     builder.Services.AddSingleton<ProjectOrigins>();
+    builder.Services.AddSingleton<IngestLimits>();
     builder.Services.AddSingleton<ICorsPolicyProvider, IngestCorsPolicyProvider>();
     builder.Services.AddCors(cors =>
     {

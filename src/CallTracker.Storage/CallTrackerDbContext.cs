@@ -21,6 +21,8 @@ public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> 
 
     public DbSet<CallRollup> CallRollups => Set<CallRollup>();
 
+    public DbSet<ProjectUsage> ProjectUsage => Set<ProjectUsage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);

@@ -145,6 +145,18 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             await ReadKeysAsync(command, stored.Errors, cancellationToken);
         }
 
+        // What each project stored this month, for its quota: new events only, in the same transaction.
+        var perProject = stored.Calls.Concat(stored.Errors).GroupBy(key => key.ProjectId)
+            .Select(group => (Project: group.Key, Events: (long)group.Count()))
+            .OrderBy(usage => usage.Project).ToList();
+        if (perProject.Count > 0)
+        {
+            await using var usage = new NpgsqlCommand(UsageSql, connection);
+            usage.Parameters.Add(new NpgsqlParameter { Value = perProject.Select(usage => usage.Project).ToArray() });
+            usage.Parameters.Add(new NpgsqlParameter { Value = perProject.Select(usage => usage.Events).ToArray() });
+            await usage.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return stored;
     }
@@ -266,6 +278,13 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 regression = issues.regression OR issues.status = 'resolved'
         )
         SELECT project_id, event_id FROM claimed
+        """;
+
+    private const string UsageSql = """
+        INSERT INTO project_usage (project_id, month, events)
+        SELECT project_id, date_trunc('month', now() AT TIME ZONE 'UTC')::date, events
+        FROM unnest($1::integer[], $2::bigint[]) AS usage (project_id, events)
+        ON CONFLICT (project_id, month) DO UPDATE SET events = project_usage.events + excluded.events
         """;
 
     /// <summary>Stores an error event and keeps its issue; false when its id was already stored.</summary>

@@ -35,6 +35,7 @@ public static class EventsEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Report failed calls (one event, or an array of up to 1,000)")
             .WithDescription(
@@ -64,8 +65,8 @@ public static class EventsEndpoints
 
     private static async Task<Results<Accepted<IngestResult>, ValidationProblem, ProblemHttpResult>> IngestAsync(
         HttpContext http, ClaimsPrincipal user, EventParser parser, IngestQueue queue, ServiceMetrics metrics,
-        ProjectOrigins origins, IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<EventParser> logger,
-        CancellationToken cancellationToken)
+        ProjectOrigins origins, IngestLimits ingestLimits, IOptions<CallTrackerOptions> options, TimeProvider clock,
+        ILogger<EventParser> logger, CancellationToken cancellationToken)
     {
         var limits = options.Value.Ingestion;
 
@@ -112,8 +113,17 @@ public static class EventsEndpoints
                 title: "Nothing was stored: fix every field listed, then post the whole request again.");
         }
 
-        // Everything that can reject an event has happened; from here on it is only waiting for the commit.
         var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
+        if (await ingestLimits.TakeAsync(projectId, Authentication.IngestKeyOf(http.Request)!, unique.Count,
+                cancellationToken) is { } refusal)
+        {
+            metrics.Reject(refusal.Kind == LimitKind.Rate ? "rate_limited" : "quota_exceeded", parsed.Count);
+            http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many events",
+                $"{refusal.Detail} Nothing of this request was stored; retry after {refusal.RetryAfterSeconds} s.");
+        }
+
+        // Everything that can reject an event has happened; from here on it is only waiting for the commit.
         if (queue.TryWrite(unique, []) is not { } commit)
         {
             metrics.Reject(queue.IsStopping ? "stopping" : "queue_full", parsed.Count);

@@ -20,6 +20,21 @@ public sealed class CallTrackerOptions
     public PhoneOptions Phone { get; set; } = new();
 
     public SentryIngestionOptions Sentry { get; set; } = new();
+
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+/// <summary>How much a project may send; a project's own settings replace these.</summary>
+public sealed class LimitsOptions
+{
+    /// <summary>
+    /// Events one ingest key may send per minute (a burst of that many, then that many per minute); 0 means
+    /// no limit. 6,000 is a hundred a second, far above a call centre's failures, far below a runaway loop.
+    /// </summary>
+    public int EventsPerMinutePerKey { get; set; } = 6_000;
+
+    /// <summary>Events a project may store per calendar month (UTC); 0 means no quota.</summary>
+    public long MonthlyEventQuota { get; set; }
 }
 
 /// <summary>Limits of the Sentry-compatible endpoints, Sentry's own by default.</summary>

@@ -37,7 +37,11 @@ public sealed class ServiceMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
         reportSeconds = metrics.CreateHistogram(
             "calltracker_report_seconds", "Time to answer a report, by report.",
-            new HistogramConfiguration { LabelNames = ["report"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+            new HistogramConfiguration
+            {
+                LabelNames = ["report"],
+                Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
+            });
 
         var depth = metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
         Registry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));
@@ -56,7 +60,8 @@ public sealed class ServiceMetrics
     }
 
     /// <summary>
-    /// reason: invalid, too_large, unsupported_media_type, origin, queue_full, stopping, store_failed.
+    /// reason: invalid, too_large, unsupported_media_type, origin, rate_limited, quota_exceeded, queue_full,
+    /// stopping, store_failed.
     /// </summary>
     public void Reject(string reason, int events = 1) => rejected.WithLabels(reason).Inc(events);
 
@@ -68,5 +73,6 @@ public sealed class ServiceMetrics
 
     internal void Failed(int events) => Reject("store_failed", events);
 
-    public void Report(string report, TimeSpan elapsed) => reportSeconds.WithLabels(report).Observe(elapsed.TotalSeconds);
+    public void Report(string report, TimeSpan elapsed) =>
+        reportSeconds.WithLabels(report).Observe(elapsed.TotalSeconds);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CallTracker.Api.Events;
+using CallTracker.Api.Ingestion;
 using CallTracker.Api.Security;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
@@ -51,22 +52,28 @@ public static class ProjectsEndpoints
     }
 
     private static Task<Results<Ok<ProjectDetails>, ProblemHttpResult>> GetOwnAsync(
-        ClaimsPrincipal user, CallTrackerDbContext db, CancellationToken cancellationToken) =>
-        GetAsync(user.ProjectId(), user, db, cancellationToken);
+        ClaimsPrincipal user, CallTrackerDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        GetAsync(user.ProjectId(), user, db, clock, cancellationToken);
 
     /// <param name="change">The settings to change.</param>
     private static Task<Results<Ok<ProjectDetails>, ValidationProblem, ProblemHttpResult>> PatchOwnAsync(
         ProjectChange change, ClaimsPrincipal user, CallTrackerDbContext db, ProjectOrigins origins,
-        ILogger<ProjectChange> logger, CancellationToken cancellationToken) =>
-        PatchAsync(user.ProjectId(), change, user, db, origins, logger, cancellationToken);
+        IngestLimits limits, TimeProvider clock, ILogger<ProjectChange> logger, CancellationToken cancellationToken) =>
+        PatchAsync(user.ProjectId(), change, user, db, origins, limits, clock, logger, cancellationToken);
 
     private static async Task<Ok<ProjectDetails[]>> ListAsync(
-        ClaimsPrincipal user, CallTrackerDbContext db, CancellationToken cancellationToken)
+        ClaimsPrincipal user, CallTrackerDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var projects = await db.Projects.AsNoTracking()
             .Where(project => project.Id == user.ProjectId())
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(projects.Select(ToDetails).ToArray());
+        var details = new List<ProjectDetails>();
+        foreach (var project in projects)
+        {
+            details.Add(await DetailsAsync(project, db, clock, cancellationToken));
+        }
+
+        return TypedResults.Ok(details.ToArray());
     }
 
     /// <param name="creation">The new project's name and settings.</param>
@@ -109,7 +116,7 @@ public static class ProjectsEndpoints
             project.Id, user.ProjectId());
         return TypedResults.Created($"/api/v1/projects/{project.Id}", new CreatedProject
         {
-            Project = ToDetails(project),
+            Project = await DetailsAsync(project, db, clock, cancellationToken),
             IngestKey = IngestKeysEndpoints.ToDetails(ingestKey, request),
             ApiToken = ApiTokensEndpoints.ToCreated(apiToken, token),
         });
@@ -117,17 +124,19 @@ public static class ProjectsEndpoints
 
     /// <param name="id">The project's id.</param>
     private static async Task<Results<Ok<ProjectDetails>, ProblemHttpResult>> GetAsync(
-        int id, ClaimsPrincipal user, CallTrackerDbContext db, CancellationToken cancellationToken)
+        int id, ClaimsPrincipal user, CallTrackerDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var project = await FindAsync(id, user, db, cancellationToken);
-        return project is null ? NotFound(id) : TypedResults.Ok(ToDetails(project));
+        return project is null
+            ? NotFound(id)
+            : TypedResults.Ok(await DetailsAsync(project, db, clock, cancellationToken));
     }
 
     /// <param name="id">The project's id.</param>
     /// <param name="change">The settings to change.</param>
     private static async Task<Results<Ok<ProjectDetails>, ValidationProblem, ProblemHttpResult>> PatchAsync(
         int id, ProjectChange change, ClaimsPrincipal user, CallTrackerDbContext db, ProjectOrigins origins,
-        ILogger<ProjectChange> logger, CancellationToken cancellationToken)
+        IngestLimits limits, TimeProvider clock, ILogger<ProjectChange> logger, CancellationToken cancellationToken)
     {
         var errors = new Errors();
         change.Validate(errors);
@@ -149,12 +158,13 @@ public static class ProjectsEndpoints
                 .Select(property => property.Metadata.Name).ToList();
             await db.SaveChangesAsync(cancellationToken);
             origins.Forget(project.Id);
+            limits.Forget(project.Id);
 
             // Which settings, not their values: origins and names are the customer's business.
             logger.LogInformation("Project {ProjectId} settings changed: {Settings}", project.Id, changed);
         }
 
-        return TypedResults.Ok(ToDetails(project));
+        return TypedResults.Ok(await DetailsAsync(project, db, clock, cancellationToken));
     }
 
     /// <summary>
@@ -170,14 +180,26 @@ public static class ProjectsEndpoints
     internal static ProblemHttpResult NotFound(int id) =>
         Problem(StatusCodes.Status404NotFound, "Not found", $"This token has no project {id}.");
 
-    private static ProjectDetails ToDetails(Project project) => new()
+    private static async Task<ProjectDetails> DetailsAsync(
+        Project project, CallTrackerDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        Id = project.Id,
-        Name = project.Name,
-        CreatedAt = project.CreatedAt,
-        CustomerBehaviourRegresses = project.CustomerBehaviourRegresses,
-        AllowedOrigins = project.AllowedOrigins,
-    };
+        var now = clock.GetUtcNow();
+        var month = new DateOnly(now.Year, now.Month, 1);
+        var used = await db.ProjectUsage.AsNoTracking()
+            .Where(usage => usage.ProjectId == project.Id && usage.Month == month)
+            .Select(usage => usage.Events).FirstOrDefaultAsync(cancellationToken);
+        return new ProjectDetails
+        {
+            Id = project.Id,
+            Name = project.Name,
+            CreatedAt = project.CreatedAt,
+            CustomerBehaviourRegresses = project.CustomerBehaviourRegresses,
+            AllowedOrigins = project.AllowedOrigins,
+            EventsPerMinutePerKey = project.EventsPerMinutePerKey,
+            MonthlyEventQuota = project.MonthlyEventQuota,
+            EventsThisMonth = used,
+        };
+    }
 
     /// <summary>
     /// An origin as browsers send it: scheme, host and port, no path (https://crm.example.com); lower case,
@@ -247,6 +269,24 @@ public sealed record ProjectDetails
     /// </summary>
     /// <example>["https://crm.example.com"]</example>
     public required string[] AllowedOrigins { get; init; }
+
+    /// <summary>
+    /// Events one ingest key may send per minute, 0 for no limit; null: the installation's
+    /// CallTracker:Limits:EventsPerMinutePerKey. A request past it gets 429 with Retry-After.
+    /// </summary>
+    /// <example>6000</example>
+    public required int? EventsPerMinutePerKey { get; init; }
+
+    /// <summary>
+    /// Events the project may store per calendar month (UTC), 0 for no quota; null: the installation's
+    /// CallTracker:Limits:MonthlyEventQuota. Past it every event gets 429 until the month ends.
+    /// </summary>
+    /// <example>100000</example>
+    public required long? MonthlyEventQuota { get; init; }
+
+    /// <summary>Events stored this calendar month (UTC), duplicates not counted.</summary>
+    /// <example>1234</example>
+    public required long EventsThisMonth { get; init; }
 }
 
 /// <summary>The body of POST /api/v1/projects.</summary>
@@ -262,6 +302,14 @@ public sealed record ProjectCreation
     /// <summary>See the project's field of the same name.</summary>
     /// <example>["https://staging.crm.example.com"]</example>
     public string[]? AllowedOrigins { get; init; }
+
+    /// <summary>See the project's field of the same name.</summary>
+    /// <example>6000</example>
+    public int? EventsPerMinutePerKey { get; init; }
+
+    /// <summary>See the project's field of the same name.</summary>
+    /// <example>100000</example>
+    public long? MonthlyEventQuota { get; init; }
 }
 
 /// <summary>The body of PATCH /api/v1/projects/{id}: the settings to change, the others left out.</summary>
@@ -278,15 +326,35 @@ public sealed record ProjectChange
     /// <example>["https://crm.example.com"]</example>
     public string[]? AllowedOrigins { get; init; }
 
+    /// <summary>See the project's field of the same name; 0 for no limit.</summary>
+    /// <example>6000</example>
+    public int? EventsPerMinutePerKey { get; init; }
+
+    /// <summary>See the project's field of the same name; 0 for no quota.</summary>
+    /// <example>100000</example>
+    public long? MonthlyEventQuota { get; init; }
+
     internal static ProjectChange From(ProjectCreation creation) => new()
     {
         CustomerBehaviourRegresses = creation.CustomerBehaviourRegresses,
         AllowedOrigins = creation.AllowedOrigins,
+        EventsPerMinutePerKey = creation.EventsPerMinutePerKey,
+        MonthlyEventQuota = creation.MonthlyEventQuota,
     };
 
     internal void Validate(Errors errors)
     {
         Names.Read(Name, "name", errors, required: false);
+        if (EventsPerMinutePerKey < 0)
+        {
+            errors.Add("eventsPerMinutePerKey", "eventsPerMinutePerKey is 0 (no limit) or more.");
+        }
+
+        if (MonthlyEventQuota < 0)
+        {
+            errors.Add("monthlyEventQuota", "monthlyEventQuota is 0 (no quota) or more.");
+        }
+
         if (AllowedOrigins is null)
         {
             return;
@@ -318,6 +386,16 @@ public sealed record ProjectChange
         if (CustomerBehaviourRegresses is { } regresses && regresses != project.CustomerBehaviourRegresses)
         {
             project.CustomerBehaviourRegresses = regresses;
+        }
+
+        if (EventsPerMinutePerKey is { } perMinute && perMinute != project.EventsPerMinutePerKey)
+        {
+            project.EventsPerMinutePerKey = perMinute;
+        }
+
+        if (MonthlyEventQuota is { } quota && quota != project.MonthlyEventQuota)
+        {
+            project.MonthlyEventQuota = quota;
         }
 
         if (AllowedOrigins is not null)

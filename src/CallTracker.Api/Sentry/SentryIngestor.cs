@@ -17,7 +17,8 @@ namespace CallTracker.Api.Sentry;
 /// <summary>Reads, authenticates, maps and stores what a Sentry SDK posts.</summary>
 public sealed partial class SentryIngestor(
     CallTrackerDbContext db, EventParser parser, IngestQueue queue, ServiceMetrics metrics, IngestKeyCache keys,
-    ProjectOrigins origins, IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<SentryIngestor> logger)
+    ProjectOrigins origins, IngestLimits ingestLimits, IOptions<CallTrackerOptions> options, TimeProvider clock,
+    ILogger<SentryIngestor> logger)
 {
     private static readonly HashSet<string> EventItems = ["event"];
 
@@ -132,6 +133,11 @@ public sealed partial class SentryIngestor(
             return Problem(StatusCodes.Status400BadRequest, "Bad request", "The event item is not a JSON object.");
         }
 
+        if (await RefusedAsync(http, projectId, key!, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         // The envelope header's event_id wins over the payload's (Sentry's envelope rules).
         var eventId = headerEventId ?? ParseEventId(Text(payload.RootElement, "event_id")) ?? Guid.NewGuid();
         return await StoreEventAsync(projectId, payload.RootElement, eventId, sentAt, receivedAt)
@@ -142,7 +148,8 @@ public sealed partial class SentryIngestor(
     private async Task<IResult> StoreAsync(
         HttpContext http, int projectId, Stream body, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        if (!await IsProjectKeyAsync(projectId, SentryAuth.KeyFromRequest(http.Request), cancellationToken))
+        var key = SentryAuth.KeyFromRequest(http.Request);
+        if (!await IsProjectKeyAsync(projectId, key, cancellationToken))
         {
             return Forbidden();
         }
@@ -154,6 +161,11 @@ public sealed partial class SentryIngestor(
         if (payload is null)
         {
             return Problem(StatusCodes.Status400BadRequest, "Bad request", "The body is not a JSON event object.");
+        }
+
+        if (await RefusedAsync(http, projectId, key!, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         // A missing event_id is generated, as the protocol says (Bugsink answered 500 here once).
@@ -320,6 +332,25 @@ public sealed partial class SentryIngestor(
 
     private static Ok<object> Answer(Guid? eventId) =>
         TypedResults.Ok(eventId is { } id ? new { id = id.ToString("N") } : (object)new { });
+
+    /// <summary>
+    /// The key's rate and the project's quota, for one event; a refusal also in Sentry's own header, which
+    /// the SDKs obey by holding back that kind of item for the time it says.
+    /// </summary>
+    private async Task<IResult?> RefusedAsync(
+        HttpContext http, int projectId, string key, CancellationToken cancellationToken)
+    {
+        if (await ingestLimits.TakeAsync(projectId, key, 1, cancellationToken) is not { } refusal)
+        {
+            return null;
+        }
+
+        metrics.Reject(refusal.Kind == LimitKind.Rate ? "rate_limited" : "quota_exceeded");
+        http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
+        http.Response.Headers["X-Sentry-Rate-Limits"] = refusal.SentryRateLimits;
+        return Problem(StatusCodes.Status429TooManyRequests, "Too many events",
+            $"{refusal.Detail} This event was not stored; retry after {refusal.RetryAfterSeconds} s.");
+    }
 
     private static ProblemHttpResult Busy() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "Busy",

@@ -54,7 +54,6 @@ namespace CallTracker.Storage.Migrations
 
                     b.PrimitiveCollection<string[]>("Scopes")
                         .IsRequired()
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("text[]")
                         .HasColumnName("scopes");
 
@@ -665,6 +664,28 @@ namespace CallTracker.Storage.Migrations
                     b.ToTable("projects", (string)null);
                 });
 
+            modelBuilder.Entity("CallTracker.Storage.Entities.ProjectUsage", b =>
+                {
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("integer")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events");
+
+                    b.HasKey("ProjectId", "Month")
+                        .HasName("pk_project_usage");
+
+                    b.ToTable("project_usage", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
+                });
+
             modelBuilder.Entity("CallTracker.Storage.Entities.ApiToken", b =>
                 {
                     b.HasOne("CallTracker.Storage.Entities.Project", null)
@@ -733,6 +754,16 @@ namespace CallTracker.Storage.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_issues_projects_project_id");
+                });
+
+            modelBuilder.Entity("CallTracker.Storage.Entities.ProjectUsage", b =>
+                {
+                    b.HasOne("CallTracker.Storage.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_usage_projects_project_id");
                 });
 
             modelBuilder.Entity("CallTracker.Storage.Entities.Project", b =>
