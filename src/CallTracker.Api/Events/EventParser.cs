@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CallTracker.Api.Hosting;
 using CallTracker.Sip;
@@ -118,7 +119,7 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
                 sipCode = response.Code;
                 reasonPhrase = response.ReasonPhrase;
                 headers = response.Headers;
-                sipMessage = response.Head;
+                sipMessage = Credentials.Scrub(response.Head);
                 callId ??= response.Headers.GetFirst("Call-ID");
             }
         }
@@ -153,8 +154,12 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
             SipMessage = sipMessage is null ? null : reader.Clean(sipMessage),
         };
 
-        call.Headers = CallEventEnricher.WriteHeaders(headers ?? SipHeaders.Empty);
-        enricher.Enrich(call, headers ?? SipHeaders.Empty, ReadFingerprint(reader));
+        // Credentials never reach the database: not the headers that carry them, nor passwords inside others.
+        var kept = new SipHeaders((headers ?? SipHeaders.Empty)
+            .Where(header => !Credentials.IsCredentialHeader(header.Name))
+            .Select(header => header with { Value = Credentials.Scrub(header.Value) }));
+        call.Headers = CallEventEnricher.WriteHeaders(kept);
+        enricher.Enrich(call, kept, ReadFingerprint(reader));
 
         if (reader.NulRemoved)
         {
@@ -382,7 +387,7 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
                 continue;
             }
 
-            tags[name] = text;
+            tags[name] = Credentials.Scrub(text);
         }
 
         if (tags.Count > MaxTags)
@@ -407,7 +412,8 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
             return null;
         }
 
-        var json = reader.CleanJson(value.Value);
+        // Extra data may carry a whole SIP message or a CRM's config: credentials and SDP go before it is kept.
+        var json = Credentials.ScrubJson(JsonNode.Parse(reader.CleanJson(value.Value)))!.ToJsonString();
         if (Encoding.UTF8.GetByteCount(json) > MaxExtraBytes)
         {
             reader.Error("extra", $"extra may be at most {MaxExtraBytes / 1024} KiB of JSON.");

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CallTracker.Api.Events;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Ingestion;
 using CallTracker.Api.Security;
+using CallTracker.Sip;
 using CallTracker.Storage;
 using CallTracker.Storage.Entities;
 using Microsoft.AspNetCore.Http.Features;
@@ -308,8 +310,10 @@ public sealed partial class SentryIngestor(
                 return null;
             }
 
+            // Breadcrumbs and extras can hold whole SIP messages: credentials and SDP go before anything
+            // of the event is mapped or kept.
             var cleaned = new FieldReader(document.RootElement, "", new Errors()).CleanJson(document.RootElement);
-            return JsonDocument.Parse(cleaned);
+            return JsonDocument.Parse(Credentials.ScrubJson(JsonNode.Parse(cleaned))!.ToJsonString());
         }
         catch (JsonException exception)
         {

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+
+namespace CallTracker.Sip.Tests;
+
+public sealed class CredentialsTests
+{
+    private const string InviteWithSdp =
+        "INVITE sip:0901234501@carrier.example SIP/2.0\r\n" +
+        "Via: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bK776asdhds\r\n" +
+        "From: <sip:agent-007@crm.example>;tag=1928301774\r\n" +
+        "Authorization: Digest username=\"agent-007\", realm=\"crm.example\", nonce=\"84a4cc6f\",\r\n" +
+        " uri=\"sip:0901234501@carrier.example\", response=\"7587245234b3434cc3412213e5f113a5\"\r\n" +
+        "Content-Type: application/sdp\r\n" +
+        "\r\n" +
+        "v=0\r\no=- 2890844526 2890844526 IN IP4 192.0.2.10\r\nc=IN IP4 192.0.2.10\r\n" +
+        "m=audio 49170 RTP/AVP 0\r\n" +
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+
+    [Theory]
+    [InlineData("<sip:alice:s3cret@pbx.example.com>", "<sip:alice@pbx.example.com>")]
+    [InlineData("sips:alice:s3cret@pbx.example.com:5061", "sips:alice@pbx.example.com:5061")]
+    [InlineData("<sip:bob@host;password=s3cret;transport=tcp>", "<sip:bob@host;password=[removed];transport=tcp>")]
+    [InlineData("wss://edge.example/ws?token=s3cret&v=1", "wss://edge.example/ws?token=[removed]&v=1")]
+    [InlineData("wss://agent:s3cret@edge.example/ws", "wss://agent@edge.example/ws")]
+    [InlineData("<sip:0901234501@carrier.example;user=phone>", "<sip:0901234501@carrier.example;user=phone>")]
+    [InlineData("sip:carrier.example:5060", "sip:carrier.example:5060")]
+    public void Scrub_TakesPasswordsOutOfUrisAndParameters_AndLeavesTheRest(string text, string expected) =>
+        Assert.Equal(expected, Credentials.Scrub(text));
+
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("proxy-authorization")]
+    public void TheAuthorizationHeaders_AreCredentials(string name) =>
+        Assert.True(Credentials.IsCredentialHeader(name));
+
+    [Fact]
+    public void AWholeMessage_LosesItsAuthorizationLinesAndItsSessionDescription()
+    {
+        var scrubbed = Credentials.ScrubMessage(InviteWithSdp);
+
+        Assert.DoesNotContain("7587245234b3434cc3412213e5f113a5", scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("uri=", scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("inline:", scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("192.0.2.10", scrubbed, StringComparison.Ordinal);
+        Assert.StartsWith("INVITE sip:0901234501@carrier.example SIP/2.0\r\nVia:", scrubbed, StringComparison.Ordinal);
+        Assert.Contains("From: <sip:agent-007@crm.example>", scrubbed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABareSessionDescription_IsNotKeptAtAll()
+    {
+        var sdp = InviteWithSdp[(InviteWithSdp.IndexOf("v=0", StringComparison.Ordinal))..];
+
+        Assert.Equal("[SDP removed]", Credentials.ScrubMessage(sdp));
+    }
+
+    [Fact]
+    public void AnSdksEvent_LosesCredentialPropertiesAndCredentialsInsideItsStrings()
+    {
+        var json = new JsonObject
+        {
+            ["request"] = new JsonObject { ["headers"] = new JsonObject { ["Authorization"] = "Bearer s3cret" } },
+            ["breadcrumbs"] = new JsonArray(new JsonObject { ["message"] = InviteWithSdp }),
+            ["extra"] = new JsonObject
+            {
+                ["sipPassword"] = "s3cret",
+                ["x-auth-token"] = "s3cret",
+                ["agent"] = "agent-007",
+            },
+        };
+
+        var text = Credentials.ScrubJson(json)!.ToJsonString();
+
+        Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("7587245234b3434cc3412213e5f113a5", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("inline:", text, StringComparison.Ordinal);
+        Assert.Contains("INVITE sip:0901234501@carrier.example", text, StringComparison.Ordinal);
+        Assert.Contains("agent-007", text, StringComparison.Ordinal);
+    }
+}
