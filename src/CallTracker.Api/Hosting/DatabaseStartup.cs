@@ -84,7 +84,7 @@ public static class DatabaseStartup
             catch (Exception exception)
                 when (Http.Problems.IsDatabaseUnavailable(exception) && DateTime.UtcNow < deadline)
             {
-                logger.LogWarning("Waiting for PostgreSQL: {Reason}", exception.Message);
+                logger.LogWarning("Waiting for PostgreSQL: {Reason}", Http.Problems.SafeReason(exception));
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
         }

@@ -62,7 +62,8 @@ public static class HealthEndpoints
             catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException)
             {
                 // The reason without the stack trace: an orchestrator polls this every few seconds.
-                return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {exception.Message}");
+                var reason = Http.Problems.SafeReason(exception);
+                return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {reason}");
             }
         }
     }

@@ -30,6 +30,22 @@ public static class Problems
     /// Failures worth retrying: the server cannot be reached or is shutting down, or it is out of
     /// resources. A constraint or data error would fail the same way again, so it is not one of them.
     /// </summary>
+    /// <summary>
+    /// What went wrong, fit for a log line or a health answer. An error PostgreSQL raised is given by its code
+    /// and constraint, never its message, which can quote a value of the row (a phone number, a header);
+    /// connection failures keep theirs ("Connection refused"), which say nothing of the data.
+    /// </summary>
+    public static string SafeReason(Exception exception) => exception switch
+    {
+        Npgsql.PostgresException postgres => postgres.ConstraintName is { } constraint
+            ? $"PostgreSQL error {postgres.SqlState} on {constraint}"
+            : $"PostgreSQL error {postgres.SqlState}",
+        { InnerException: { } inner } => SafeReason(inner),
+        Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException
+            or OperationCanceledException => exception.Message,
+        _ => exception.GetType().Name,
+    };
+
     public static bool IsDatabaseUnavailable(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient
@@ -70,8 +86,7 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         // An outage is one line per request with its cause, not a stack trace; a 500 is a bug and gets one.
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Not stored, database error: {Reason}",
-                (exception.InnerException?.InnerException ?? exception.InnerException ?? exception).Message);
+            logger.LogWarning("Not stored, database error: {Reason}", Problems.SafeReason(exception));
         }
         else if (status >= 500)
         {

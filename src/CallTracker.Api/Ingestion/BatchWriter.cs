@@ -81,7 +81,7 @@ public sealed class BatchWriter(
         catch (Exception exception) when (batch.Count > 1)
         {
             logger.LogWarning("A batch of {Requests} requests failed ({Reason}); trying them one at a time",
-                batch.Count, exception.Message);
+                batch.Count, Http.Problems.SafeReason(exception));
             foreach (var write in batch)
             {
                 await CommitAsync([write]);
