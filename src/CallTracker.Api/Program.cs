@@ -116,6 +116,7 @@ try
     app.MapProjectsEndpoints();
     app.MapIngestKeysEndpoints();
     app.MapApiTokensEndpoints();
+    app.MapErasuresEndpoints();
     app.MapHealthEndpoints();
     app.MapMetrics(registry: app.Services.GetRequiredService<ServiceMetrics>().Registry);
 

@@ -393,6 +393,98 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    // A failed call is the number's when its E.164 form is one of $2 or its digits as dialled are one of $3.
+    // The rollups and issues lose what the deleted events counted: a negative count is added for each, so
+    // that rows the retention already dropped are not brought back, and rows left at zero are removed.
+    private const string EraseCallsSql = $$"""
+        WITH gone AS (
+            DELETE FROM call_events
+            WHERE project_id = $1 AND (phone_e164 = ANY($2)
+                OR regexp_replace(coalesce(phone_number, ''), '[^0-9]', '', 'g') = ANY($3))
+            RETURNING *
+        ),
+        rolled_back AS (
+            INSERT INTO call_rollups (
+                project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause, q850_cause,
+                outcome, agent, trunk, country, carrier, count)
+            SELECT project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause, q850_cause,
+                outcome, agent, trunk, country, carrier, -count
+            FROM ({{RollupSelect}}
+                FROM gone
+                    CROSS JOIN (VALUES ('h'), ('d')) AS grains (grain)
+                    CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (3::smallint)) AS sets (dimension_set)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+                AS counted (project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause,
+                    q850_cause, outcome, agent, trunk, country, carrier, count)
+            ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+            ON CONFLICT (project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause,
+                q850_cause, outcome, agent, trunk, country, carrier)
+            DO UPDATE SET count = call_rollups.count + excluded.count
+        ),
+        issues_recounted AS (
+            UPDATE issues SET event_count = issues.event_count - gone_per_issue.events
+            FROM (SELECT fingerprint, count(*) AS events FROM gone WHERE fingerprint IS NOT NULL GROUP BY fingerprint)
+                AS gone_per_issue
+            WHERE issues.project_id = $1 AND issues.fingerprint = gone_per_issue.fingerprint
+        )
+        SELECT count(*) FROM gone
+        """;
+
+    // An error event is the number's when its payload holds one of the number's spellings ($2 and $3).
+    private const string EraseErrorsSql = """
+        WITH gone AS (
+            DELETE FROM error_events
+            WHERE project_id = $1 AND payload::text LIKE ANY(
+                SELECT '%' || spelling || '%' FROM unnest($2::text[] || $3::text[]) AS spelling)
+            RETURNING fingerprint
+        ),
+        issues_recounted AS (
+            UPDATE issues SET event_count = issues.event_count - gone_per_issue.events
+            FROM (SELECT fingerprint, count(*) AS events FROM gone WHERE fingerprint IS NOT NULL GROUP BY fingerprint)
+                AS gone_per_issue
+            WHERE issues.project_id = $1 AND issues.fingerprint = gone_per_issue.fingerprint
+        )
+        SELECT count(*) FROM gone
+        """;
+
+    private static readonly string[] EraseLeftoversSql =
+    [
+        "DELETE FROM call_rollups WHERE project_id = $1 AND count <= 0",
+        "DELETE FROM issues WHERE project_id = $1 AND event_count <= 0",
+    ];
+
+    /// <summary>
+    /// Deletes everything stored about one phone number in a project (a data subject's request), in one
+    /// transaction: its failed calls and error events, and what they counted in the rollups and issues.
+    /// </summary>
+    /// <param name="e164">The number's E.164 forms (+84901234501).</param>
+    /// <param name="digits">Its digits as a CRM may have dialled them (0901234501, 84901234501).</param>
+    public async Task<(long Calls, long Errors)> EraseNumberAsync(
+        int projectId, string[] e164, string[] digits, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var counts = new List<long>();
+        foreach (var sql in new[] { EraseCallsSql, EraseErrorsSql })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = projectId });
+            command.Parameters.Add(new NpgsqlParameter { Value = e164 });
+            command.Parameters.Add(new NpgsqlParameter { Value = digits });
+            counts.Add((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        }
+
+        foreach (var sql in EraseLeftoversSql)
+        {
+            await using var leftovers = new NpgsqlCommand(sql, connection);
+            leftovers.Parameters.Add(new NpgsqlParameter { Value = projectId });
+            await leftovers.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (counts[0], counts[1]);
+    }
+
     // The rollups of whole projects counted again from their events: after the start-up backfill has
     // changed the outcome of events stored before outcomes existed.
     private const string DeleteRollupsSql = "DELETE FROM call_rollups WHERE project_id = ANY($1)";

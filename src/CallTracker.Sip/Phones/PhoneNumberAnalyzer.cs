@@ -93,6 +93,28 @@ public sealed partial class PhoneNumberAnalyzer(string defaultRegion)
     }
 
     /// <summary>
+    /// The ways one number may have been stored, for deleting everything about it: its E.164 forms, and its
+    /// digits as a CRM may have dialled them (as given, international without '+', national with its trunk
+    /// prefix: 0901234501, 84901234501). Only numbers of at least six digits: fewer would match other data.
+    /// </summary>
+    public (string[] E164, string[] Digits) Spellings(string dialled)
+    {
+        var given = new string(dialled.Where(char.IsAsciiDigit).ToArray());
+        var e164 = new List<string>();
+        var digits = new List<string> { given };
+        if (Analyze(dialled).E164 is { } international)
+        {
+            e164.Add(international);
+            digits.Add(international[1..]);
+            var parsed = Numbers.Parse(international, defaultRegion);
+            var national = Numbers.Format(parsed, PhoneNumberFormat.NATIONAL);
+            digits.Add(new string(national.Where(char.IsAsciiDigit).ToArray()));
+        }
+
+        return ([.. e164.Distinct()], [.. digits.Where(spelling => spelling.Length >= 6).Distinct()]);
+    }
+
+    /// <summary>
     /// Ho Chi Minh City's landlines were 08 xxxx xxxx before 2017 (now 028) and Hanoi's 04 xxxx xxxx
     /// (now 024). The same ten digits are a mobile number today, so such a number is read as dialled
     /// and flagged as doubtful rather than silently taken for a mobile or "corrected".
