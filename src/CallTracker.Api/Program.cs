@@ -48,6 +48,9 @@ try
     builder.Services.AddSingleton(services => PhoneSetup.CreateAnalyzer(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone));
     builder.Services.AddSingleton<CallEventEnricher>();
+    builder.Services.AddSingleton(services => new PhonePrivacy(PhoneSetup.CreatePseudonyms(
+        services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone,
+        services.GetRequiredService<CallTracker.Sip.Phones.PhoneNumberAnalyzer>())));
     builder.Services.AddScoped<SentryIngestor>();
     builder.Services.AddSingleton<IngestQueue>();
     builder.Services.AddSingleton<IngestKeyCache>();
@@ -55,7 +58,8 @@ try
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
-        services.GetRequiredService<CallEventEnricher>()));
+        services.GetRequiredService<CallEventEnricher>(),
+        services.GetRequiredService<PhonePrivacy>()));
 
     var connectionString = builder.Configuration.GetConnectionString(DatabaseStartup.ConnectionStringName)!;
     builder.Services.AddCallTrackerStorage(connectionString);
@@ -81,7 +85,8 @@ try
     });
 
     var app = builder.Build();
-    _ = app.Services.GetRequiredService<CallTracker.Sip.Phones.PhoneNumberAnalyzer>();
+    // Built now, so that a bad region or a missing HMAC key stops the start rather than the first request.
+    _ = app.Services.GetRequiredService<PhonePrivacy>();
     await app.PrepareDatabaseAsync();
 
     // Outermost, so that it logs the status the client got, after the exception handler below has

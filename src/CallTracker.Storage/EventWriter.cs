@@ -393,14 +393,16 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    // A failed call is the number's when its E.164 form is one of $2 or its digits as dialled are one of $3.
+    // A failed call is the number's when its E.164 form is one of $2, its digits as dialled are one of $3, or
+    // it was stored as one of the tokens $4 (CallTracker:Phone:Storage = Hmac).
     // The rollups and issues lose what the deleted events counted: a negative count is added for each, so
     // that rows the retention already dropped are not brought back, and rows left at zero are removed.
     private const string EraseCallsSql = $$"""
         WITH gone AS (
             DELETE FROM call_events
             WHERE project_id = $1 AND (phone_e164 = ANY($2)
-                OR regexp_replace(coalesce(phone_number, ''), '[^0-9]', '', 'g') = ANY($3))
+                OR regexp_replace(coalesce(phone_number, ''), '[^0-9]', '', 'g') = ANY($3)
+                OR phone_number = ANY($4))
             RETURNING *
         ),
         rolled_back AS (
@@ -430,12 +432,13 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         SELECT count(*) FROM gone
         """;
 
-    // An error event is the number's when its payload holds one of the number's spellings ($2 and $3).
+    // An error event is the number's when its payload holds one of the number's spellings ($2): payloads
+    // are kept as the SDK sent them, tokens or not.
     private const string EraseErrorsSql = """
         WITH gone AS (
             DELETE FROM error_events
             WHERE project_id = $1 AND payload::text LIKE ANY(
-                SELECT '%' || spelling || '%' FROM unnest($2::text[] || $3::text[]) AS spelling)
+                SELECT '%' || spelling || '%' FROM unnest($2::text[]) AS spelling)
             RETURNING fingerprint
         ),
         issues_recounted AS (
@@ -459,18 +462,25 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     /// </summary>
     /// <param name="e164">The number's E.164 forms (+84901234501).</param>
     /// <param name="digits">Its digits as a CRM may have dialled them (0901234501, 84901234501).</param>
+    /// <param name="tokens">The HMAC tokens it was stored as, when numbers are not stored in clear; then the
+    /// failed calls are found by these alone (a token's digits could, however unlikely, spell a number).</param>
     public async Task<(long Calls, long Errors)> EraseNumberAsync(
-        int projectId, string[] e164, string[] digits, CancellationToken cancellationToken)
+        int projectId, string[] e164, string[] digits, string[] tokens, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        object[][] parameters = tokens.Length > 0
+            ? [[projectId, tokens, Array.Empty<string>(), tokens], [projectId, e164.Concat(digits).ToArray()]]
+            : [[projectId, e164, digits, Array.Empty<string>()], [projectId, e164.Concat(digits).ToArray()]];
         var counts = new List<long>();
-        foreach (var sql in new[] { EraseCallsSql, EraseErrorsSql })
+        foreach (var (sql, values) in new[] { EraseCallsSql, EraseErrorsSql }.Zip(parameters))
         {
             await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = projectId });
-            command.Parameters.Add(new NpgsqlParameter { Value = e164 });
-            command.Parameters.Add(new NpgsqlParameter { Value = digits });
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
             counts.Add((long)(await command.ExecuteScalarAsync(cancellationToken))!);
         }
 

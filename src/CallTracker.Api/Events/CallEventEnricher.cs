@@ -45,7 +45,8 @@ public sealed class CallEventEnricher(PhoneNumberAnalyzer phones)
             call.ReasonText = first.Text;
         }
 
-        if (call.PhoneNumber is { Length: > 0 } number)
+        // A token (numbers stored as HMAC) says nothing more; what was read from the number is kept.
+        if (call.PhoneNumber is { Length: > 0 } number && !PhonePseudonyms.IsToken(number))
         {
             var phone = phones.Analyze(number);
             call.PhoneE164 = phone.E164;

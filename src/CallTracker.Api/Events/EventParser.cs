@@ -22,7 +22,7 @@ public sealed record ParsedEvent(CallEvent Event, List<string> Warnings);
 /// get wrong. NUL characters are removed from every string (PostgreSQL text and jsonb reject them),
 /// and the event is flagged <c>nulRemoved</c>.
 /// </remarks>
-public sealed partial class EventParser(IngestionOptions options, CallEventEnricher enricher)
+public sealed partial class EventParser(IngestionOptions options, CallEventEnricher enricher, PhonePrivacy privacy)
 {
     private static readonly HashSet<string> KnownFields =
     [
@@ -160,6 +160,9 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
             .Select(header => header with { Value = Credentials.Scrub(header.Value) }));
         call.Headers = CallEventEnricher.WriteHeaders(kept);
         enricher.Enrich(call, kept, ReadFingerprint(reader));
+
+        // After the number has been read for its country and carrier, and before anything is stored.
+        privacy.Apply(call);
 
         if (reader.NulRemoved)
         {

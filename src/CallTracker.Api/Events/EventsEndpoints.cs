@@ -334,7 +334,8 @@ public static class EventsEndpoints
     /// </summary>
     internal static EventDetails ToDetails(CallEvent call, string language, bool fullNumbers)
     {
-        var masked = !fullNumbers && call.PhoneNumber is { Length: > 0 };
+        // A token (numbers stored as HMAC) is shown as it is: it hides the number already.
+        var masked = !fullNumbers && call.PhoneNumber is { Length: > 0 } && !PhonePseudonyms.IsToken(call.PhoneNumber);
         string Hide(string text) => masked ? PhoneMask.Redact(text, call.PhoneE164, call.PhoneNumber!) : text;
         string? HideOptional(string? text) => text is null ? null : Hide(text);
 

@@ -63,6 +63,22 @@ public sealed class PhoneOptions
     /// (<c>+84 90 *** **01</c>), in headers and raw responses too. API token scopes replace this later.
     /// </summary>
     public bool ShowInFull { get; set; }
+
+    /// <summary>
+    /// How numbers are stored: <c>Clear</c> (as dialled, masked in output), or <c>Hmac</c>: replaced by an
+    /// HMAC-SHA256 token under <see cref="HmacKey"/> before they reach the database, in the number's columns,
+    /// headers, raw message, tags and extra data alike.
+    /// </summary>
+    public PhoneStorage Storage { get; set; } = PhoneStorage.Clear;
+
+    /// <summary>The installation's secret for <see cref="PhoneStorage.Hmac"/>: at least 32 characters.</summary>
+    public string? HmacKey { get; set; }
+}
+
+public enum PhoneStorage
+{
+    Clear,
+    Hmac,
 }
 
 public sealed class IngestionOptions

@@ -18,4 +18,26 @@ public static class PhoneSetup
 
         return new PhoneNumberAnalyzer(region);
     }
+
+    /// <summary>
+    /// The pseudonyms for numbers when they are stored as HMAC tokens, else null. A missing or short key stops
+    /// the start: storing numbers in clear when the operator asked not to would be the worse failure.
+    /// </summary>
+    public static PhonePseudonyms? CreatePseudonyms(PhoneOptions options, PhoneNumberAnalyzer phones)
+    {
+        if (options.Storage != PhoneStorage.Hmac)
+        {
+            return null;
+        }
+
+        if (options.HmacKey is not { Length: >= PhonePseudonyms.MinimumKeyLength } key)
+        {
+            throw new InvalidOperationException(
+                "CallTracker:Phone:Storage is Hmac, so CallTracker:Phone:HmacKey must be set to a secret of at " +
+                $"least {PhonePseudonyms.MinimumKeyLength} characters (openssl rand -hex 32), the same on every " +
+                "instance and kept for as long as the data: a new key cuts the link to the tokens stored before.");
+        }
+
+        return new PhonePseudonyms(key, phones);
+    }
 }

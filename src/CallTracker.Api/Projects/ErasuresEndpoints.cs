@@ -35,10 +35,13 @@ public static class ErasuresEndpoints
     /// <param name="erasure">The phone number.</param>
     private static async Task<Results<Ok<ErasureResult>, ValidationProblem, ProblemHttpResult>> EraseAsync(
         int id, ErasureRequest erasure, ClaimsPrincipal user, CallTrackerDbContext db, EventWriter writer,
-        PhoneNumberAnalyzer phones, ILogger<ErasureRequest> logger, CancellationToken cancellationToken)
+        PhoneNumberAnalyzer phones, PhonePrivacy privacy, ILogger<ErasureRequest> logger,
+        CancellationToken cancellationToken)
     {
         var errors = new Errors();
-        var (e164, digits) = erasure.PhoneNumber is { } number ? phones.Spellings(number) : ([], []);
+        var (e164, digits, tokens) = erasure.PhoneNumber is { } number
+            ? privacy.StoredForms(phones, number)
+            : ([], [], []);
         if (digits.Length == 0)
         {
             errors.Add("phoneNumber", "Give the phone number to erase, with at least six digits.");
@@ -50,7 +53,7 @@ public static class ErasuresEndpoints
             return ProjectsEndpoints.NotFound(id);
         }
 
-        var (calls, errorEvents) = await writer.EraseNumberAsync(id, e164, digits, cancellationToken);
+        var (calls, errorEvents) = await writer.EraseNumberAsync(id, e164, digits, tokens, cancellationToken);
 
         // How much went, never which number.
         logger.LogInformation(

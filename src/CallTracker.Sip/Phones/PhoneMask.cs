@@ -44,6 +44,22 @@ public static partial class PhoneMask
     public static string Redact(string text, string? e164, string dialled)
     {
         var masked = Mask(e164, dialled);
+        foreach (var form in Forms(e164, dialled))
+        {
+            text = text.Replace(form, masked, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// The forms a number is written in: as dialled, its digits, E.164 with or without the plus, national
+    /// with the trunk prefix 0, and the bare national digits. Longest first, so that "+84901234501" is
+    /// replaced whole before its tail "901234501" is looked for; forms of fewer than six digits are left out,
+    /// since they would match unrelated numbers (ports, CSeq).
+    /// </summary>
+    public static IEnumerable<string> Forms(string? e164, string dialled)
+    {
         var forms = new List<string> { dialled.Trim(), new(dialled.Where(char.IsAsciiDigit).ToArray()) };
         if (e164 is { Length: > 1 } && TryParse(e164) is { } number)
         {
@@ -51,15 +67,8 @@ public static partial class PhoneMask
             forms.AddRange([e164, e164[1..], "0" + national, national]);
         }
 
-        // Longest first, so that "+84901234501" is replaced whole before its tail "901234501" is looked for;
-        // short digit runs are left alone, since they would match unrelated numbers (ports, CSeq).
-        foreach (var form in forms.Where(form => form.Count(char.IsAsciiDigit) >= 6).Distinct()
-            .OrderByDescending(form => form.Length))
-        {
-            text = text.Replace(form, masked, StringComparison.Ordinal);
-        }
-
-        return text;
+        return forms.Where(form => form.Count(char.IsAsciiDigit) >= 6).Distinct()
+            .OrderByDescending(form => form.Length);
     }
 
     /// <summary>

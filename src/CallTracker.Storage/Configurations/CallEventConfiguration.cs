@@ -28,7 +28,8 @@ internal sealed class CallEventConfiguration : IEntityTypeConfiguration<CallEven
         builder.Property(call => call.Outcome).HasMaxLength(32);
         builder.Property(call => call.Q850Cause).HasColumnName("q850_cause");
         builder.Property(call => call.OutcomeBasis).HasMaxLength(16);
-        builder.Property(call => call.PhoneE164).HasMaxLength(20);
+        // 32: an E.164 number has at most 16 characters, an HMAC token (CallTracker:Phone:Storage) 27.
+        builder.Property(call => call.PhoneE164).HasMaxLength(32);
         builder.Property(call => call.PhoneRegion).HasMaxLength(3);
         builder.Property(call => call.PhoneType).HasMaxLength(32);
 

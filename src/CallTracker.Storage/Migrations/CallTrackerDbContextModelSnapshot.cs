@@ -145,8 +145,8 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnName("phone_converted");
 
                     b.Property<string>("PhoneE164")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("phone_e164");
 
                     b.Property<string>("PhoneExtension")
