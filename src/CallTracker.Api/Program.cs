@@ -43,7 +43,13 @@ try
         preserveStaticLogger: true);
 
     builder.Services.AddOptions<CallTrackerOptions>()
-        .Bind(builder.Configuration.GetSection(CallTrackerOptions.Section));
+        .Bind(builder.Configuration.GetSection(CallTrackerOptions.Section))
+        .Validate(options =>
+        {
+            RetentionSweeper.Validate(options.Retention);
+            return true;
+        })
+        .ValidateOnStart();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton(services => PhoneSetup.CreateAnalyzer(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Phone));
@@ -56,6 +62,8 @@ try
     builder.Services.AddSingleton<IngestKeyCache>();
     builder.Services.AddSingleton<ServiceMetrics>();
     builder.Services.AddHostedService<BatchWriter>();
+    builder.Services.AddSingleton<RetentionSweeper>();
+    builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
         services.GetRequiredService<CallEventEnricher>(),

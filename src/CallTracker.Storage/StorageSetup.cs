@@ -20,6 +20,7 @@ public static class StorageSetup
         services.AddSingleton<EventWriter>();
         services.AddScoped<EventQueries>();
         services.AddSingleton<ReportQueries>();
+        services.AddSingleton<Retention>();
         return services;
     }
 

@@ -22,6 +22,30 @@ public sealed class CallTrackerOptions
     public SentryIngestionOptions Sentry { get; set; } = new();
 
     public LimitsOptions Limits { get; set; } = new();
+
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>How long what is stored is kept; see <see cref="Hosting.RetentionSweeper"/>.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>
+    /// Days a failed call or error event is kept (by when it happened); 0 keeps them for ever. 90, Sentry's
+    /// own default: events hold customers' numbers, and a quarter covers every report a manager looks back on.
+    /// </summary>
+    public int EventDays { get; set; } = 90;
+
+    /// <summary>
+    /// Days the hourly and daily counts (and issues last seen) are kept, whole UTC days; 0 keeps them for
+    /// ever. Longer than the events: they hold no personal data and make the year-on-year reports.
+    /// </summary>
+    public int RollupDays { get; set; } = 730;
+
+    /// <summary>Rows deleted per transaction: small enough that no lock is held for long.</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>Time between two sweeps; the first runs one interval after the start, not during it.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>How much a project may send; a project's own settings replace these.</summary>
