@@ -167,6 +167,107 @@ public sealed class AccessTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task EveryReadEndpoint_GivenAnotherProjectsIdsAndValues_ShowsNothingOfIt()
+    {
+        var mine = await fixture.CreateProjectAsync("mine", Scopes.Admin, Scopes.ReadPhone);
+        var theirs = await fixture.CreateProjectAsync("theirs");
+        var marker = $"theirs{Guid.NewGuid():N}"[..20];
+        var theirEvent = Guid.NewGuid();
+        await theirs.Ingest.PostEventsAsync(new
+        {
+            eventId = theirEvent,
+            occurredAt = MinutesAgo(1),
+            sipCode = 486,
+            agent = marker,
+            trunk = marker,
+            phoneNumber = "0909876543",
+            tags = new { campaign = marker },
+        });
+        var theirIssue = await FirstIssueAsync(theirs);
+        var store = await fixture.Factory.CreateClient().PostRawAsync(
+            $"{{\"message\":\"WebSocket of {marker} closed\",\"level\":\"error\",\"platform\":\"javascript\"}}",
+            path: $"/api/{theirs.Id}/store/?sentry_key={theirs.IngestKey}");
+        store.EnsureSuccessStatusCode();
+        var theirKey = (string)(await theirs.Read.GetJsonAsync($"/api/v1/projects/{theirs.Id}/keys"))[0]!["id"]!;
+        var theirToken = (string)(await theirs.Read.GetJsonAsync($"/api/v1/projects/{theirs.Id}/tokens"))[0]!["id"]!;
+        var values = new Dictionary<string, string>
+        {
+            ["id"] = theirs.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["eventId"] = theirEvent.ToString(),
+            ["keyId"] = theirKey,
+            ["tokenId"] = theirToken,
+            ["key"] = "campaign",
+            ["code"] = "486",
+        };
+        var filters = $"agent={marker}&trunk={marker}&tag[campaign]={marker}&from=2026-01-01";
+        var document = await mine.Read.GetJsonAsync("/swagger/v1/swagger.json");
+        var getPaths = document["paths"]!.AsObject()
+            .Where(path => path.Value!.AsObject().ContainsKey("get"))
+            .Select(path => values.Aggregate(path.Key, (url, value) => url.Replace(
+                "{" + value.Key + "}", value.Value, StringComparison.Ordinal)))
+            .ToList();
+        var issuePaths = new[] { $"/api/v1/issues/{theirIssue}", $"/api/v1/issues/{theirIssue}/events" };
+
+        var answers = new List<(string Url, HttpStatusCode Status, string Body)>();
+        foreach (var path in getPaths.Concat(issuePaths).Distinct())
+        {
+            foreach (var url in new[] { path, $"{path}?{filters}" })
+            {
+                var response = await mine.Read.GetAsync(url);
+                answers.Add((url, response.StatusCode, WithoutEcho(await response.Content.ReadAsStringAsync())));
+            }
+        }
+
+        Assert.True(answers.Count > 40, $"only {answers.Count} reads were tried");
+        foreach (var ownRead in new[] { "/api/v1/events", "/api/v1/error-events", "/api/v1/reports/agents" })
+        {
+            // The same reads do show the data to its own project: the markers would be seen if they leaked.
+            Assert.Contains(marker, (await theirs.Read.GetJsonAsync(ownRead)).ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.All(answers, answer =>
+        {
+            Assert.True((int)answer.Status < 500, $"{answer.Url} answered {answer.Status}");
+            Assert.DoesNotContain(marker, answer.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(theirEvent.ToString(), answer.Body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("9876543", answer.Body, StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>
+    /// The answer less what only repeats the request: a report's filters, a 404's detail naming the id asked
+    /// for. Rows, where another project's data would show, are nested and stay.
+    /// </summary>
+    private static string WithoutEcho(string body)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(body) is not System.Text.Json.Nodes.JsonObject answer)
+        {
+            return body;
+        }
+
+        foreach (var echoed in new[] { "agent", "trunk", "tags", "tag", "detail" })
+        {
+            answer.Remove(echoed);
+        }
+
+        return answer.ToJsonString();
+    }
+
+    [Fact]
+    public async Task AnErasure_OfAnotherProject_IsNotFound_AndErasesNothing()
+    {
+        var mine = await fixture.CreateProjectAsync("mine");
+        var theirs = await fixture.CreateProjectAsync("theirs");
+        await theirs.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 486, phoneNumber = "0909876543" });
+
+        var erased = await mine.Read.PostAsJsonAsync(
+            $"/api/v1/projects/{theirs.Id}/erasures", new { phoneNumber = "0909876543" });
+
+        Assert.Equal(HttpStatusCode.NotFound, erased.StatusCode);
+        Assert.Equal(1, await fixture.CountSqlAsync($"SELECT count(*) FROM call_events WHERE project_id = {theirs.Id}"));
+    }
+
+    [Fact]
     public async Task ANewProject_ComesWithAKeyAndAnAdminTokenOfItsOwn()
     {
         var creator = await fixture.CreateProjectAsync();
