@@ -27,10 +27,6 @@ public static class Problems
         TypedResults.Problem(detail, statusCode: status, title: title);
 
     /// <summary>
-    /// Failures worth retrying: the server cannot be reached or is shutting down, or it is out of
-    /// resources. A constraint or data error would fail the same way again, so it is not one of them.
-    /// </summary>
-    /// <summary>
     /// What went wrong, fit for a log line or a health answer. An error PostgreSQL raised is given by its code
     /// and constraint, never its message, which can quote a value of the row (a phone number, a header);
     /// connection failures keep theirs ("Connection refused"), which say nothing of the data.
@@ -46,6 +42,10 @@ public static class Problems
         _ => exception.GetType().Name,
     };
 
+    /// <summary>
+    /// Failures worth retrying: the server cannot be reached or is shutting down, or it is out of
+    /// resources. A constraint or data error would fail the same way again, so it is not one of them.
+    /// </summary>
     public static bool IsDatabaseUnavailable(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient
