@@ -8,8 +8,8 @@ namespace CallTracker.Api.Tests;
 
 /// <summary>
 /// The faults of issue 7, each against a PostgreSQL server and a service process of its own: the database
-/// stops under load, the service is killed under load, the service is stopped with SIGTERM under load.
-/// Afterwards every event that was acknowledged must be in the database exactly once.
+/// stops or hangs under load, the service is killed under load, the service is stopped with SIGTERM under
+/// load. Afterwards every event that was acknowledged must be in the database exactly once.
 /// </summary>
 /// <remarks>
 /// Alone in a collection that does not run beside the others: their rules are about answer times, and a
@@ -26,6 +26,9 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// loaded test machine without letting a request that waits on a connect or command timeout through.
     /// </summary>
     private static readonly TimeSpan DownAnswerBound = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The readiness check gives PostgreSQL three seconds; one more for a loaded test machine.</summary>
+    private static readonly TimeSpan HealthAnswerBound = TimeSpan.FromSeconds(4);
 
     /// <summary>The project the service creates on an empty database, whose key is the bootstrap key.</summary>
     private const int BootstrapProject = 1;
@@ -74,6 +77,50 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.NotNull(unusedKeyWhileDown.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, sentryWhileDown.StatusCode);
         Assert.NotNull(sentryWhileDown.Headers.RetryAfter);
+        Assert.True(recovered, service.OutputTail);
+        Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
+        await AssertStoredOnceAsync(database.ConnectionString, load.Acknowledged);
+    }
+
+    [Fact]
+    public async Task WhenPostgresHangsUnderLoad_IngestIs503WithinTheCommitTimeout_AndRecoversByItself_WithNoAckLost()
+    {
+        var directory = NewDatabaseDirectory();
+        await using var database = await StartDatabaseAsync(directory);
+        // The rule's second rather than the default five, to keep the test short.
+        var oneSecond = new Dictionary<string, string> { ["CallTracker__Ingestion__CommitTimeout"] = "00:00:01" };
+        await using var service = await ServiceProcess.StartAsync(database.ConnectionString, settings: oneSecond);
+        using var probe = new HttpClient { BaseAddress = service.Address, Timeout = IngestLoad.ClientTimeout };
+        await using var load = IngestLoad.Start(service.Address, ServiceProcess.IngestKey);
+
+        Assert.True(await load.WaitForAsync(answer => answer.IsAcknowledged, 50, Within), service.OutputTail);
+        using var freeze = PostgresFreeze.Start(Path.Combine(directory, "data"));
+        var hung = load.Now;
+        using var readyWhileHung = await probe.GetAsync("/health/ready");
+        var readyTook = load.Now - hung;
+        await load.WaitForAsync(answer => answer.Sent > hung, 8, Within);
+        var thawing = load.Now;
+        freeze.Dispose();
+        var thawed = load.Now;
+        var recovered = await load.WaitForAsync(answer => answer.Sent > thawed && answer.IsAcknowledged, 20, Within);
+        using var readyAfter = await probe.GetAsync("/health/ready");
+        await load.StopAsync();
+
+        output.WriteLine($"before {load.Summary(TimeSpan.Zero, hung)}");
+        output.WriteLine($"while hung {load.Summary(hung, thawing)}");
+        output.WriteLine($"after {load.Summary(thawed, load.Now)}");
+        var answers = load.Answers;
+        var whileHung = answers.Where(answer => answer.Sent > hung && answer.Answered < thawing).ToList();
+        Assert.NotEmpty(whileHung);
+        Assert.All(whileHung, answer =>
+        {
+            Assert.Equal(503, answer.Status);
+            Assert.NotNull(answer.RetryAfter);
+            Assert.True(answer.Elapsed < DownAnswerBound, $"answered in {answer.Elapsed.TotalMilliseconds} ms");
+        });
+        Assert.DoesNotContain(answers, answer => answer.Status is >= 500 and not 503 || answer.Failure is not null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileHung.StatusCode);
+        Assert.True(readyTook < HealthAnswerBound, $"readiness answered in {readyTook.TotalMilliseconds} ms");
         Assert.True(recovered, service.OutputTail);
         Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
         await AssertStoredOnceAsync(database.ConnectionString, load.Acknowledged);
@@ -135,11 +182,12 @@ public sealed class FaultTests(ITestOutputHelper output)
         await AssertStoredOnceAsync(database.ConnectionString, load.Acknowledged);
     }
 
-    private static Task<LocalPostgresServer> StartDatabaseAsync()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), $"calltracker-faults-{Guid.NewGuid():N}");
-        return LocalPostgresServer.StartAsync(new LocalPostgresOptions { Directory = directory, Ephemeral = true });
-    }
+    private static string NewDatabaseDirectory() =>
+        Path.Combine(Path.GetTempPath(), $"calltracker-faults-{Guid.NewGuid():N}");
+
+    private static Task<LocalPostgresServer> StartDatabaseAsync(string? directory = null) =>
+        LocalPostgresServer.StartAsync(
+            new LocalPostgresOptions { Directory = directory ?? NewDatabaseDirectory(), Ephemeral = true });
 
     /// <summary>A second key of the bootstrap project, which the service has never looked up.</summary>
     private static async Task<string> AddIngestKeyAsync(string connectionString)

@@ -39,7 +39,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts the service on the database and waits until /health/ready answers 200.</summary>
     /// <param name="port">A port to listen on (the one of a service that was killed), or a free one.</param>
-    public static async Task<ServiceProcess> StartAsync(string connectionString, int? port = null)
+    /// <param name="settings">More settings, as environment variables (<c>CallTracker__Ingestion__...</c>).</param>
+    public static async Task<ServiceProcess> StartAsync(
+        string connectionString, int? port = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var listenOn = port ?? FreeLoopbackPort();
         var start = new ProcessStartInfo(DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "CallTracker.Api.dll")])
@@ -61,6 +63,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         // A line per request would be thousands of lines to pipe through the test; warnings say what matters.
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["Serilog__MinimumLevel__Override__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var service = new ServiceProcess(Process.Start(start)!, listenOn);
         service.process.OutputDataReceived += (_, line) => service.Keep(line.Data);
