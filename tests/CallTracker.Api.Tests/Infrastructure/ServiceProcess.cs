@@ -20,6 +20,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private bool disposed;
 
     private ServiceProcess(Process process, int port)
     {
@@ -31,8 +32,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri Address { get; }
 
     public int Port { get; }
-
-    public bool HasExited => process.HasExited;
 
     /// <summary>The last lines the service wrote (the log at Warning and above), for a failure message.</summary>
     public string OutputTail => string.Join('\n', output.TakeLast(40));
@@ -118,6 +117,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
