@@ -51,6 +51,24 @@ public sealed class LocalPostgresServerTests
     }
 
     [Fact]
+    public async Task StopAsync_ThenStartAgainAsync_RefusesMeanwhile_AndComesBackOnTheSamePortWithItsData()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"calltracker-restart-{Guid.NewGuid():N}");
+        await using var server = await LocalPostgresServer.StartAsync(
+            new LocalPostgresOptions { Directory = directory, Ephemeral = true });
+        var unpooled = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
+        await ExecuteAsync(unpooled, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('x')");
+
+        await server.StopAsync();
+        var whileStopped = await Assert.ThrowsAnyAsync<NpgsqlException>(() => ExecuteAsync(unpooled, "SELECT 1"));
+        await server.StartAgainAsync();
+        var value = await ExecuteAsync(unpooled, "SELECT value FROM kept");
+
+        Assert.NotNull(whileStopped);
+        Assert.Equal("x", value);
+    }
+
+    [Fact]
     public void FirstWithServerPrograms_WhenNoFolderHasThem_SaysHowToInstallPostgres()
     {
         var empty = Directory.CreateTempSubdirectory("calltracker-no-pg-").FullName;

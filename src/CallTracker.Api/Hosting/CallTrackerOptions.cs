@@ -130,6 +130,14 @@ public sealed class IngestionOptions
     /// <summary>How long a batch that is not full waits for more events before it commits.</summary>
     public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How long a request waits for the commit of its events before it is answered 503 with Retry-After. A
+    /// database that is down refuses at once; this bounds the wait on one that hangs (a lost network, a
+    /// stalled machine), where a connect or a statement would otherwise wait for Npgsql's timeouts of 15 and
+    /// 30 seconds. A busy service commits in tens of milliseconds, so five seconds is never a slow commit.
+    /// </summary>
+    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How far ahead of the server's clock an <c>occurredAt</c> may be before it is replaced.</summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -48,23 +48,34 @@ public static class HealthEndpoints
 
     private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
     {
+        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+
         public async Task<HealthCheckResult> CheckHealthAsync(
             HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            timeout.CancelAfter(Timeout);
             try
             {
-                await using var command = dataSource.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(timeout.Token);
+                // Waited for with its own bound too: cancelling a statement on a server that hangs sends a cancel
+                // request to that same server, and Npgsql waits for it for seconds more. The probe goes on in the
+                // background until Npgsql gives up, on a connection of its own.
+                await SelectOneAsync(timeout.Token).WaitAsync(Timeout, cancellationToken);
                 return HealthCheckResult.Healthy("PostgreSQL answers.");
             }
-            catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException)
+            catch (Exception exception)
+                when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
             {
                 // The reason without the stack trace: an orchestrator polls this every few seconds.
                 var reason = Http.Problems.SafeReason(exception);
                 return HealthCheckResult.Unhealthy($"PostgreSQL does not answer: {reason}");
             }
+        }
+
+        private async Task SelectOneAsync(CancellationToken cancellationToken)
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
         }
     }
 }

@@ -61,7 +61,7 @@ public sealed class ServiceMetrics
 
     /// <summary>
     /// reason: invalid, too_large, unsupported_media_type, origin, rate_limited, quota_exceeded, queue_full,
-    /// stopping, store_failed.
+    /// stopping, store_failed, commit_timeout (given up before a batch took them).
     /// </summary>
     public void Reject(string reason, int events = 1) => rejected.WithLabels(reason).Inc(events);
 

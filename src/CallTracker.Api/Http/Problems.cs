@@ -71,6 +71,10 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            Ingestion.IngestFailedException { TimedOut: true } => (StatusCodes.Status503ServiceUnavailable,
+                "Not stored in time",
+                "The database did not store these events in time; they were given up unless already being written. " +
+                "Retry: event ids make it safe."),
             Ingestion.IngestFailedException => (StatusCodes.Status503ServiceUnavailable, "Not stored",
                 "The batch with these events could not be stored, so none of them was. Retry: event ids make it " +
                 "safe."),

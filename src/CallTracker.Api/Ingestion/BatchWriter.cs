@@ -15,7 +15,8 @@ namespace CallTracker.Api.Ingestion;
 /// one batch waits for its commit to reach the disk, the next inserts. Two batches that count into the same
 /// issue or rollup row meet on its row lock, the later one waiting for the earlier's commit; every batch
 /// locks ids, issues and rollup rows in the same sorted order, so they cannot deadlock. A failed batch is
-/// tried again one request at a time, so that one bad request cannot fail the others with it.
+/// tried again one request at a time, so that one bad request cannot fail the others with it. A write whose
+/// request stopped waiting (CommitTimeout) is dropped rather than written, if no batch has taken it yet.
 /// </remarks>
 public sealed class BatchWriter(
     IngestQueue queue, EventWriter writer, ServiceMetrics metrics, IOptions<CallTrackerOptions> options,
@@ -51,7 +52,13 @@ public sealed class BatchWriter(
                 events = Take(batch, events);
             }
 
-            await CommitAsync(batch);
+            // Empty when every write taken was abandoned: nothing to commit, and no reason to wait on a database
+            // that may be the one hanging.
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+            }
+
             queue.Committed(events);
         }
     }
@@ -60,6 +67,13 @@ public sealed class BatchWriter(
     {
         while (events < maxBatchEvents && queue.Reader.TryRead(out var write))
         {
+            if (write.IsAbandoned)
+            {
+                metrics.Reject("commit_timeout", write.Size);
+                queue.Committed(write.Size);
+                continue;
+            }
+
             batch.Add(write);
             events += write.Size;
         }
@@ -82,7 +96,8 @@ public sealed class BatchWriter(
         {
             logger.LogWarning("A batch of {Requests} requests failed ({Reason}); trying them one at a time",
                 batch.Count, Http.Problems.SafeReason(exception));
-            foreach (var write in batch)
+            // Not the ones whose request gave up meanwhile: while the database hangs, each would wait again.
+            foreach (var write in batch.Where(write => !write.IsAbandoned))
             {
                 await CommitAsync([write]);
             }

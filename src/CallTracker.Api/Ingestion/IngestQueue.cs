@@ -19,6 +19,7 @@ public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
         new UnboundedChannelOptions { SingleReader = false, AllowSynchronousContinuations = false });
 
     private readonly long capacity = options.Value.Ingestion.QueueCapacity;
+    private readonly TimeSpan commitTimeout = options.Value.Ingestion.CommitTimeout;
     private long depth;
 
     /// <summary>True once the service is stopping: the queue takes no more writes.</summary>
@@ -32,7 +33,8 @@ public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
     internal ChannelReader<PendingWrite> Reader => channel.Reader;
 
     /// <summary>
-    /// Queues the events; the task completes when their batch has committed (or failed). Null when the
+    /// Queues the events; the task completes when their batch has committed, or fails with
+    /// <see cref="IngestFailedException"/> when it failed or took longer than CommitTimeout. Null when the
     /// queue is full or the service is stopping: answer 503 with Retry-After.
     /// </summary>
     public Task<StoredEvents>? TryWrite(IReadOnlyList<CallEvent> calls, IReadOnlyList<ErrorEvent> errors)
@@ -54,7 +56,22 @@ public sealed class IngestQueue(IOptions<CallTrackerOptions> options)
             return null;
         }
 
-        return write.Done.Task;
+        return WaitForCommitAsync(write);
+    }
+
+    private async Task<StoredEvents> WaitForCommitAsync(PendingWrite write)
+    {
+        try
+        {
+            return await write.Done.Task.WaitAsync(commitTimeout);
+        }
+        catch (TimeoutException timeout) when (write.Done.TrySetCanceled())
+        {
+            // The database hangs. The request is answered 503 and its events are given up: a writer drops them
+            // unless their batch is already being written, in which case they may still be stored and the
+            // client's retry is a duplicate. Either way an id is stored once.
+            throw new IngestFailedException(timeout);
+        }
     }
 
     internal void Committed(int events) => Interlocked.Add(ref depth, -events);
@@ -72,8 +89,17 @@ internal sealed record PendingWrite(
     IReadOnlyList<CallEvent> Calls, IReadOnlyList<ErrorEvent> Errors, TaskCompletionSource<StoredEvents> Done)
 {
     public int Size => Calls.Count + Errors.Count;
+
+    /// <summary>Its request stopped waiting (CommitTimeout) and was answered 503: nobody wants it written.</summary>
+    public bool IsAbandoned => Done.Task.IsCanceled;
 }
 
-/// <summary>The batch that held a request's events could not be stored; nothing of it was.</summary>
+/// <summary>
+/// A request's events were not stored: their batch failed, or the database did not commit it within
+/// CommitTimeout (then they may yet be stored, if their batch was already being written).
+/// </summary>
 public sealed class IngestFailedException(Exception inner)
-    : Exception("The batch with these events could not be stored.", inner);
+    : Exception("The batch with these events could not be stored.", inner)
+{
+    public bool TimedOut => InnerException is TimeoutException;
+}

@@ -30,6 +30,9 @@ public sealed class IngestKeyCache : IDisposable
             return cached;
         }
 
+        // TODO: on a database that hangs rather than refuses, a key not in memory waits on Npgsql's timeouts
+        // (15 s to connect, 30 s per statement), not CommitTimeout; so do the project's limits and origins.
+        // Giving up on the query early would leave it running on a pooled DbContext that the next request gets.
         var projectId = await db.IngestKeys.AsNoTracking()
             .Where(ingestKey => ingestKey.Key == key && ingestKey.RevokedAt == null)
             .Select(ingestKey => (int?)ingestKey.ProjectId)

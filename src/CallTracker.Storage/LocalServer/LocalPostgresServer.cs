@@ -50,6 +50,8 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
 
     public string ConnectionString { get; private set; } = "";
 
+    private int? port;
+
     private string DataDirectory => Path.Combine(options.Directory, "data");
 
     private string PasswordFile => Path.Combine(options.Directory, "superuser-password");
@@ -112,13 +114,25 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     {
         lock (this)
         {
-            stopping ??= StopAsync();
+            stopping ??= ShutDownAsync();
         }
 
         return new ValueTask(stopping);
     }
 
-    private async Task StopAsync()
+    /// <summary>
+    /// Stops the server as an operator's fast shutdown does (open sessions are ended, their transactions
+    /// rolled back) and keeps its folder, so that <see cref="StartAgainAsync"/> can bring the same data back.
+    /// The fault tests use it for a database outage under load.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default) =>
+        await RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], cancellationToken);
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port and data.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default) =>
+        await StartServerAsync(cancellationToken);
+
+    private async Task ShutDownAsync()
     {
         // A server that already stopped (Ctrl+C reaches it too) makes pg_ctl fail: nothing to do then.
         await RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None,
@@ -195,10 +209,12 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             throwOnFailure: false);
         if (status == 0 && ReadRunningPort() is { } runningPort)
         {
+            port = runningPort;
             return runningPort;
         }
 
-        var port = FreeLoopbackPort();
+        // Once chosen, the port is kept: a server started again must be found where its clients look.
+        port ??= FreeLoopbackPort();
         var settings = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
         if (options.Ephemeral)
         {
@@ -207,7 +223,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
 
         await RunPostgresToolAsync("pg_ctl",
             ["-D", DataDirectory, "-l", LogFile, "-o", settings, "-w", "-t", "60", "start"], cancellationToken);
-        return port;
+        return port.Value;
     }
 
     private static async Task CreateDatabaseAsync(
