@@ -29,6 +29,20 @@ public static partial class Credentials
 
     public static bool IsCredentialHeader(string name) => CredentialHeaders.Contains(SipHeaders.LongName(name));
 
+    /// <summary>
+    /// A header's value as it may be stored: <see cref="Removed"/> for a header named like a credential
+    /// (X-Api-Key, X-Auth-Token, a custom X-Sip-Password), else the value scrubbed as any text.
+    /// </summary>
+    public static string ScrubHeaderValue(string name, string value) =>
+        IsCredentialName(name) ? Removed : Scrub(value);
+
+    /// <summary>Whether a header or property name says its value is a secret (by a part of the name).</summary>
+    public static bool IsCredentialName(string name)
+    {
+        var plain = name.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+        return CredentialNameParts.Any(part => plain.Contains(part, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A header or text value without URI passwords, credential parameters and credential lines.</summary>
     public static string Scrub(string text)
     {
@@ -118,19 +132,19 @@ public static partial class Credentials
         }
     }
 
-    private static bool IsCredentialProperty(string name)
-    {
-        var plain = name.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
-        return plain.Equals("pwd", StringComparison.OrdinalIgnoreCase)
-            || plain.Equals("auth", StringComparison.OrdinalIgnoreCase)
-            || CredentialNameParts.Any(part => plain.Contains(part, StringComparison.OrdinalIgnoreCase));
-    }
+    private static bool IsCredentialProperty(string name) =>
+        name.Equals("pwd", StringComparison.OrdinalIgnoreCase) || name.Equals("auth", StringComparison.OrdinalIgnoreCase)
+        || IsCredentialName(name);
 
     private static bool IsSessionDescription(string text) =>
         text.TrimStart().StartsWith("v=0", StringComparison.Ordinal) && SdpLine().IsMatch(text);
 
-    // A header line of a credential header inside a multi-line text (a message pasted into a breadcrumb).
-    [GeneratedRegex(@"(?im)^[ \t]*(?:Proxy-)?Authorization[ \t]*:[^\r\n]*(?:\r?\n[ \t]+[^\r\n]*)*(?:\r?\n)?")]
+    // A header line of a credential header inside a multi-line text (a message pasted into a breadcrumb):
+    // Authorization, Proxy-Authorization and any header line named like a credential (X-Api-Key, X-Auth-Token),
+    // with its folded continuation lines; WWW-Authenticate, a challenge, is not one.
+    [GeneratedRegex(
+        @"(?im)^[ \t]*[\w-]*(?:authorization|password|passwd|secret|token|api-?key|cookie|credential)[\w-]*[ \t]*:"
+        + @"[^\r\n]*(?:\r?\n[ \t]+[^\r\n]*)*(?:\r?\n)?")]
     private static partial Regex CredentialLine();
 
     // scheme:user:password@ (or scheme://user:password@) -> scheme:user@: RFC 3261 section 19.1.1
@@ -139,7 +153,8 @@ public static partial class Credentials
     private static partial Regex UriPassword();
 
     [GeneratedRegex(
-        @"(?i)(?<name>[;?&]\s*(?:password|passwd|pwd|secret|token|access_token|api_key|apikey|auth)\s*=\s*)"
+        @"(?i)(?<name>(?:[;?&]|(?<![\w-]))\s*(?:password|passwd|pwd|secret|token|access_token|api_key|apikey|auth)"
+        + @"\s*=\s*)"
         + @"(?:""[^""]*""|[^;&\s<>,""]*)")]
     private static partial Regex CredentialParameter();
 

@@ -60,6 +60,39 @@ public sealed class PhoneHmacTests(ApiFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NumbersInFreeText_AndInAFingerprint_AreTokensToo_AndOtherNumbersStayNumbers()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var clear = await fixture.CreateProjectAsync();
+        var ingest = Client(project, ingestKey: true);
+        var call = new
+        {
+            occurredAt = MinutesAgo(1),
+            sipCode = 480,
+            phoneNumber = "0912345678",
+            callId = "0987654321-1@pbx",
+            tags = new { note = "customer 0987 654 321 asked" },
+            extra = new { note = "call 091-234-5678 failed", dialled = 84912345678, attempt = 1764832500000 },
+            fingerprint = new[] { "{{ default }}", "0987654321" },
+        };
+
+        var posted = await ingest.PostEventsAsync(call);
+        (await clear.Ingest.PostEventsAsync(call)).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var where = $"FROM call_events AS e WHERE project_id = {project.Id}";
+        Assert.Equal(0, await fixture.CountSqlAsync(
+            $"SELECT count(*) {where} AND (e::text LIKE '%654321%' OR e::text LIKE '%654 321%' " +
+            "OR e::text LIKE '%345678%' OR e::text LIKE '%234-5678%')"));
+        Assert.Equal(1, await fixture.CountSqlAsync(
+            $"SELECT count(*) {where} AND extra->>'attempt' = '1764832500000' " +
+            "AND jsonb_typeof(extra->'attempt') = 'number'"));
+        // In clear the fingerprint hashes the number itself; here, its token.
+        Assert.Equal(0, await fixture.CountSqlAsync(
+            $"SELECT count(*) {where} AND fingerprint IN (SELECT fingerprint FROM call_events WHERE project_id = {clear.Id})"));
+    }
+
+    [Fact]
     public async Task OneNumberDialledTwoWays_IsOneNumberOfItsIssue()
     {
         var project = await fixture.CreateProjectAsync();

@@ -24,6 +24,8 @@ public sealed class CredentialsTests
     [InlineData("wss://agent:s3cret@edge.example/ws", "wss://agent@edge.example/ws")]
     [InlineData("<sip:0901234501@carrier.example;user=phone>", "<sip:0901234501@carrier.example;user=phone>")]
     [InlineData("sip:carrier.example:5060", "sip:carrier.example:5060")]
+    [InlineData("login failed: password=abc for agent 7", "login failed: password=[removed] for agent 7")]
+    [InlineData("oauth=1 session_token=x", "oauth=1 session_token=x")]
     public void Scrub_TakesPasswordsOutOfUrisAndParameters_AndLeavesTheRest(string text, string expected) =>
         Assert.Equal(expected, Credentials.Scrub(text));
 
@@ -32,6 +34,27 @@ public sealed class CredentialsTests
     [InlineData("proxy-authorization")]
     public void TheAuthorizationHeaders_AreCredentials(string name) =>
         Assert.True(Credentials.IsCredentialHeader(name));
+
+    [Theory]
+    [InlineData("X-Api-Key", "[removed]")]
+    [InlineData("X-Auth-Token", "[removed]")]
+    [InlineData("x-sip-password", "[removed]")]
+    [InlineData("WWW-Authenticate", "Digest realm=\"pbx\", nonce=\"4b2f\"")]
+    [InlineData("Server", "Digest realm=\"pbx\", nonce=\"4b2f\"")]
+    public void AHeaderNamedLikeACredential_KeepsOnlyItsName(string name, string stored) =>
+        Assert.Equal(stored, Credentials.ScrubHeaderValue(name, "Digest realm=\"pbx\", nonce=\"4b2f\""));
+
+    [Fact]
+    public void AWholeMessage_LosesItsCredentialHeaderLines_ButNotItsChallenge()
+    {
+        var message = "SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest nonce=\"4b2f\"\r\n" +
+            "X-Api-Key: my-secret-api-key-1\r\nCSeq: 1 INVITE\r\n";
+
+        var scrubbed = Credentials.ScrubMessage(message);
+
+        Assert.Equal("SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest nonce=\"4b2f\"\r\nCSeq: 1 INVITE\r\n",
+            scrubbed);
+    }
 
     [Fact]
     public void AWholeMessage_LosesItsAuthorizationLinesAndItsSessionDescription()

@@ -75,7 +75,7 @@ public static class ErrorEventsEndpoints
 
     /// <summary>
     /// An error event as the API shows it. Unless <paramref name="fullNumbers"/>, what looks like a phone
-    /// number in its message and exception value is masked; the payload is shown as the SDK sent it.
+    /// number (a run of 8 or more digits) is masked in every text of it, the payload's strings included.
     /// </summary>
     public static ErrorEventDetails ToDetails(ErrorEvent error, bool fullNumbers) => new()
     {
@@ -91,12 +91,15 @@ public static class ErrorEventsEndpoints
         Platform = error.Platform,
         Release = error.Release,
         Environment = error.Environment,
-        Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(error.Tags) ?? [],
-        RequestUrl = error.RequestUrl,
+        Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(Hide(error.Tags, fullNumbers)) ?? [],
+        RequestUrl = fullNumbers || error.RequestUrl is null ? error.RequestUrl : PhoneMask.RedactDigitRuns(error.RequestUrl),
         UserId = error.UserId,
         Sdk = error.Sdk,
-        Payload = JsonSerializer.Deserialize<JsonElement>(error.Payload),
+        Payload = JsonSerializer.Deserialize<JsonElement>(Hide(error.Payload, fullNumbers)),
     };
+
+    private static string Hide(string json, bool fullNumbers) =>
+        fullNumbers ? json : JsonStrings.Map(json, PhoneMask.RedactDigitRuns);
 }
 
 /// <summary>A page of error events, newest first.</summary>

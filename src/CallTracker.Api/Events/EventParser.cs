@@ -157,9 +157,9 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
         // Credentials never reach the database: not the headers that carry them, nor passwords inside others.
         var kept = new SipHeaders((headers ?? SipHeaders.Empty)
             .Where(header => !Credentials.IsCredentialHeader(header.Name))
-            .Select(header => header with { Value = Credentials.Scrub(header.Value) }));
+            .Select(header => header with { Value = Credentials.ScrubHeaderValue(header.Name, header.Value) }));
         call.Headers = CallEventEnricher.WriteHeaders(kept);
-        enricher.Enrich(call, kept, ReadFingerprint(reader));
+        enricher.Enrich(call, kept, privacy.Fingerprint(ReadFingerprint(reader)));
 
         // After the number has been read for its country and carrier, and before anything is stored.
         privacy.Apply(call);

@@ -334,9 +334,11 @@ public static class EventsEndpoints
     /// </summary>
     internal static EventDetails ToDetails(CallEvent call, string language, bool fullNumbers)
     {
-        // A token (numbers stored as HMAC) is shown as it is: it hides the number already.
+        // A token (numbers stored as HMAC) is shown as it is: it hides the number already. Other numbers (the
+        // caller's in From, a diverting party's, a number a CRM put in a tag) are masked as any long digit run.
         var masked = !fullNumbers && call.PhoneNumber is { Length: > 0 } && !PhonePseudonyms.IsToken(call.PhoneNumber);
-        string Hide(string text) => masked ? PhoneMask.Redact(text, call.PhoneE164, call.PhoneNumber!) : text;
+        string Hide(string text) => fullNumbers ? text
+            : PhoneMask.RedactDigitRuns(masked ? PhoneMask.Redact(text, call.PhoneE164, call.PhoneNumber!) : text);
         string? HideOptional(string? text) => text is null ? null : Hide(text);
 
         var stored = CallEventEnricher.ReadHeaders(call.Headers);
@@ -392,14 +394,14 @@ public static class EventsEndpoints
                 Problem = call.PhoneProblem,
             },
             Agent = call.Agent,
-            CallId = call.CallId,
+            CallId = HideOptional(call.CallId),
             Direction = call.Direction,
             Trunk = call.Trunk,
             Ringing = call.Ringing,
             PostDialDelayMs = call.PostDialDelayMs,
             RingDurationMs = call.RingDurationMs,
-            Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(Hide(call.Tags)) ?? [],
-            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(Hide(call.Extra)),
+            Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(JsonStrings.Map(call.Tags, Hide)) ?? [],
+            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(JsonStrings.Map(call.Extra, Hide)),
             NulRemoved = call.NulRemoved,
         };
     }

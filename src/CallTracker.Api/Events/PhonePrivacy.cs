@@ -1,3 +1,4 @@
+using CallTracker.Api.Http;
 using CallTracker.Sip.Phones;
 using CallTracker.Storage.Entities;
 
@@ -25,17 +26,23 @@ public sealed class PhonePrivacy(PhonePseudonyms? pseudonyms)
         }
 
         var (e164, dialled) = (call.PhoneE164, call.PhoneNumber);
-        string? Hide(string? text) => text is null ? null : pseudonyms.Hide(text, e164, dialled);
+        string Hide(string text) => pseudonyms.Hide(text, e164, dialled);
+
+        // Free text a CRM wrote (tags, extra data, a Call-ID made from the number) may hold any number in any
+        // spelling ("customer 0912 345 678"): every run of six or more digits goes. In JSON, strings only, and
+        // numbers only when they are the dialled number: an epoch time must stay a number.
+        string HideAll(string text) => pseudonyms.HideDigitRuns(Hide(text));
+        string? Json(string? json) => json is null ? null : JsonStrings.Map(json, HideAll, Hide);
 
         var headers = CallEventEnricher.ReadHeaders(call.Headers)
             .Select(header => header with { Value = pseudonyms.HideInHeader(header.Name, header.Value, e164, dialled) });
         call.Headers = CallEventEnricher.WriteHeaders(headers);
         call.SipMessage = call.SipMessage is null ? null : pseudonyms.HideInMessage(call.SipMessage, e164, dialled);
-        call.Tags = Hide(call.Tags)!;
-        call.Extra = Hide(call.Extra);
-        call.CallId = Hide(call.CallId);
-        call.Reasons = Hide(call.Reasons)!;
-        call.ReasonText = Hide(call.ReasonText);
+        call.Tags = Json(call.Tags)!;
+        call.Extra = Json(call.Extra);
+        call.CallId = call.CallId is null ? null : HideAll(call.CallId);
+        call.Reasons = Json(call.Reasons)!;
+        call.ReasonText = call.ReasonText is null ? null : Hide(call.ReasonText);
 
         if (dialled is { Length: > 0 })
         {
@@ -47,6 +54,13 @@ public sealed class PhonePrivacy(PhonePseudonyms? pseudonyms)
             call.PhoneExtension = null;
         }
     }
+
+    /// <summary>
+    /// A client's fingerprint parts as they may be hashed: with numbers as tokens, since the issue's
+    /// fingerprint is an unkeyed SHA-256 that anyone could recompute for every number.
+    /// </summary>
+    public IReadOnlyList<string>? Fingerprint(IReadOnlyList<string>? parts) =>
+        pseudonyms is null || parts is null ? parts : parts.Select(pseudonyms.HideDigitRuns).ToList();
 
     /// <summary>
     /// The stored forms of a number, for erasing it: in clear, its E.164 forms and digits as dialled; as

@@ -5,6 +5,7 @@ using CallTracker.Api.Hosting;
 using CallTracker.Api.Http;
 using CallTracker.Api.Security;
 using CallTracker.Sip;
+using CallTracker.Sip.Phones;
 using CallTracker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -260,10 +261,15 @@ public static class ReportsEndpoints
 
         var rows = await reports.CountAsync(scope.Filter, grouping, cancellationToken);
         var answeredInScope = rows.Any(IsAnswered);
+
+        // A tag is whatever the CRM put in it, a customer's number too: masked like any number in free text.
+        var maskTag = grouping.Dimension == ReportDimension.Tag && !PhoneAccess.SeesFullNumbers(http);
         var groups = rows.GroupBy(row => (row.Group, row.Carrier))
             .Select(group => Tally(group.ToList(), answeredInScope) with
             {
-                Value = grouping.Dimension == ReportDimension.Carrier ? group.Key.Carrier : group.Key.Group,
+                Value = grouping.Dimension == ReportDimension.Carrier ? group.Key.Carrier
+                    : maskTag && group.Key.Group is { } tag ? PhoneMask.RedactDigitRuns(tag)
+                    : group.Key.Group,
                 Country = grouping.Dimension == ReportDimension.Carrier ? group.Key.Group : null,
             })
             .OrderByDescending(row => row.Failures).ThenByDescending(row => row.Attempts)
