@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
@@ -49,7 +50,7 @@ public sealed class ErasureTests(ApiFixture fixture)
     [Fact]
     public async Task AnErasure_NeedsAnAdminToken_AndANumber()
     {
-        var project = await fixture.CreateProjectAsync();
+        var project = await fixture.CreateProjectAsync("owner", Scopes.Admin, Scopes.ReadPhone);
         var created = await (await project.Read.PostAsJsonAsync($"/api/v1/projects/{project.Id}/tokens",
             new { name = "reader", scopes = new[] { "read:phone" } })).JsonAsync();
         var reader = fixture.Factory.CreateClient();

@@ -138,7 +138,9 @@ public static class DatabaseStartup
                 Name = "bootstrap",
                 TokenHash = hash!,
                 Prefix = Secrets.Prefix(token),
-                Scopes = [Scopes.Admin],
+
+                // The installation's owner: the one token that can mint the first read:phone tokens.
+                Scopes = [Scopes.Admin, Scopes.ReadPhone],
                 CreatedAt = now,
             });
         }

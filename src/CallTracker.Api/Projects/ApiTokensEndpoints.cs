@@ -26,9 +26,11 @@ public static class ApiTokensEndpoints
             .WithSummary("The project's API tokens (never the tokens themselves), revoked ones too, newest first");
         tokens.MapPost("", CreateAsync)
             .ProducesValidationProblem()
-            .WithSummary("Create an API token with scopes read, read:phone, write or admin; shown this once");
+            .WithSummary("Create an API token with scopes read, read:phone, write or admin; shown this once")
+            .WithDescription("A token grants only scopes it has itself: read:phone takes a token with read:phone.");
         tokens.MapDelete("{tokenId:guid}", RevokeAsync)
-            .WithSummary("Revoke an API token; it stops working at once");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Revoke an API token; it stops working at once (not the project's last admin token)");
 
         return app;
     }
@@ -76,6 +78,13 @@ public static class ApiTokensEndpoints
             return ProjectsEndpoints.NotFound(id);
         }
 
+        // No token mints more than it has: an admin without read:phone cannot give itself customers' numbers.
+        if (scopes.FirstOrDefault(scope => !user.Has(scope)) is { } missing)
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Forbidden",
+                $"A token may grant only scopes it has itself; this one lacks '{missing}'.");
+        }
+
         var secret = Secrets.NewApiToken();
         var token = new ApiToken
         {
@@ -108,6 +117,16 @@ public static class ApiTokensEndpoints
         {
             return Problem(StatusCodes.Status404NotFound, "Not found",
                 $"Project {id} of this token has no API token {tokenId}.");
+        }
+
+        // The last admin token is the only way to manage the project (and mint tokens): revoking it would lock
+        // everyone out, with no way back through the API.
+        var otherAdmins = await db.ApiTokens.CountAsync(other => other.ProjectId == id && other.Id != tokenId
+            && other.RevokedAt == null && other.Scopes.Contains(Scopes.Admin), cancellationToken);
+        if (token.RevokedAt is null && token.Scopes.Contains(Scopes.Admin) && otherAdmins == 0)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Last admin token",
+                "This is the project's last admin token: create another admin token, then revoke this one.");
         }
 
         if (token.RevokedAt is null)

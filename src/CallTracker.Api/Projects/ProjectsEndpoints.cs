@@ -103,7 +103,9 @@ public static class ProjectsEndpoints
             Name = "first admin token",
             TokenHash = Secrets.HashToken(token),
             Prefix = Secrets.Prefix(token),
-            Scopes = [Scopes.Admin],
+
+            // With read:phone only when its creator has it: no token mints more than it has.
+            Scopes = user.Has(Scopes.ReadPhone) ? [Scopes.Admin, Scopes.ReadPhone] : [Scopes.Admin],
             CreatedAt = now,
         };
         project.IngestKeys.Add(ingestKey);

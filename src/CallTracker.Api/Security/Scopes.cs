@@ -5,7 +5,8 @@ namespace CallTracker.Api.Security;
 /// <summary>
 /// What an API token may do. Each scope includes the ones it names: admin includes write, write includes
 /// read, read:phone includes read. Phone numbers in full come only with read:phone, never with admin alone:
-/// whoever manages a project does not need to see its customers' numbers, and can mint a token that does.
+/// whoever manages a project does not need to see its customers' numbers. A token grants only scopes it has
+/// (so an admin alone cannot mint read:phone); the bootstrap token has admin and read:phone.
 /// </summary>
 public static class Scopes
 {
