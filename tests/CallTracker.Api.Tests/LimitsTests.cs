@@ -35,14 +35,15 @@ public sealed class LimitsTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task ARequestWithMoreEventsThanTheLimitPerMinute_IsRefusedWhole()
+    public async Task ARequestWithMoreEventsThanTheLimitPerMinute_IsRefusedWholeAs413_SinceNoRetryCouldPass()
     {
         var project = await fixture.CreateProjectAsync();
         await SetAsync(project, new { eventsPerMinutePerKey = 5 });
 
         var response = await project.Ingest.PostEventsAsync(Failures(6));
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(response.Headers.RetryAfter);
         Assert.Contains("at most 5", (string)(await response.JsonAsync())["detail"]!, StringComparison.Ordinal);
         Assert.Equal(0, await StoredAsync(project));
     }

@@ -114,8 +114,16 @@ public static class EventsEndpoints
         }
 
         var unique = parsed.DistinctBy(item => item.Event.EventId).Select(item => item.Event).ToList();
-        if (await ingestLimits.TakeAsync(projectId, Authentication.IngestKeyOf(http.Request)!, unique.Count,
-                cancellationToken) is { } refusal)
+        var refusal = await ingestLimits.TakeAsync(
+            projectId, Authentication.IngestKeyOf(http.Request)!, unique.Count, cancellationToken);
+        if (refusal is { Kind: LimitKind.TooLarge })
+        {
+            metrics.Reject("too_large", parsed.Count);
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Too many events in one request",
+                $"{refusal.Detail} Nothing of this request was stored.");
+        }
+
+        if (refusal is not null)
         {
             metrics.Reject(refusal.Kind == LimitKind.Rate ? "rate_limited" : "quota_exceeded", parsed.Count);
             http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;

@@ -90,7 +90,8 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         // An outage is one line per request with its cause, not a stack trace; a 500 is a bug and gets one.
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Not stored, database error: {Reason}", Problems.SafeReason(exception));
+            logger.LogWarning("Database unavailable for {Method} {Path}: {Reason}", http.Request.Method,
+                http.Request.Path.Value, Problems.SafeReason(exception));
         }
         else if (status >= 500)
         {

@@ -54,8 +54,10 @@ public sealed class IngestLimits(IServiceScopeFactory scopes, IOptions<CallTrack
         {
             if (events > perMinute)
             {
-                return new LimitRefusal(LimitKind.Rate, TimeSpan.FromMinutes(1),
-                    $"One request may carry at most {perMinute:N0} events with this key: its limit per minute.");
+                // Never allowed however long the client waits: not a 429 to retry, but a request to split.
+                return new LimitRefusal(LimitKind.TooLarge, TimeSpan.Zero,
+                    $"One request may carry at most {perMinute:N0} events with this key, its limit per minute: " +
+                    "send them in smaller requests.");
             }
 
             using var lease = perKey.AttemptAcquire((key, perMinute), events);
@@ -136,6 +138,9 @@ public enum LimitKind
 {
     Rate,
     Quota,
+
+    /// <summary>More events in one request than the key may send in a minute: it could never pass.</summary>
+    TooLarge,
 }
 
 /// <summary>Why events were refused, and when to try again.</summary>
