@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CallTracker.Api.Tests.Infrastructure;
+
+namespace CallTracker.Api.Tests.BadInput;
+
+/// <summary>What the service answered to one bad input.</summary>
+public sealed record Answer(int Status, string? MediaType, string Body, JsonNode? Json, TimeSpan Took);
+
+/// <summary>
+/// Sends bad input and holds every answer to the rule of issue 7: never a 5xx, never a hang, a 4xx is a
+/// ProblemDetails whose title and status are set and whose detail or errors say what was wrong, and a refused
+/// request leaves the project's rows as they were. Failures are collected rather than thrown, so that one run
+/// names every endpoint and input that breaks the rule; <see cref="AssertNoFailures"/> ends a test.
+/// </summary>
+public sealed class Probe : IDisposable
+{
+    /// <summary>Generous: the slowest honest answer here takes well under a second.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static readonly string[] Tables = ["call_events", "error_events", "event_ids", "issues", "call_rollups"];
+
+    private readonly ApiFixture fixture;
+    private readonly HttpClient authorized;
+    private readonly HttpClient bare;
+    private readonly List<string> failures = [];
+    private readonly Dictionary<string, int> casesByEndpoint = [];
+    private string? rows;
+
+    public Probe(ApiFixture fixture)
+    {
+        this.fixture = fixture;
+        authorized = fixture.Factory.CreateClient();
+        authorized.Timeout = Timeout;
+        bare = fixture.Factory.CreateClient();
+        bare.Timeout = Timeout;
+    }
+
+    /// <summary>The project the requests are made for; see <see cref="UseNewProjectAsync"/>.</summary>
+    public SeededProject Seeded { get; private set; } = null!;
+
+    /// <summary>
+    /// Makes the following requests for a new seeded project, so that what one endpoint's input changed (a
+    /// setting, a quota) cannot change how another endpoint answers.
+    /// </summary>
+    public async Task<SeededProject> UseNewProjectAsync()
+    {
+        Seeded = await SeededProject.CreateAsync(fixture);
+        rows = null;
+
+        // Every credential at once: the endpoint's policy picks the one it reads, so each route is reached.
+        var headers = authorized.DefaultRequestHeaders;
+        headers.Clear();
+        headers.Authorization = new AuthenticationHeaderValue("Bearer", Seeded.ApiToken);
+        headers.Add("X-CallTracker-Key", Seeded.IngestKey);
+        headers.Add("X-Sentry-Auth", $"Sentry sentry_version=7, sentry_key={Seeded.IngestKey}");
+        return Seeded;
+    }
+
+    public int Sent => casesByEndpoint.Values.Sum();
+
+    public IReadOnlyDictionary<string, int> CasesByEndpoint => casesByEndpoint;
+
+    /// <summary>
+    /// Sends one request and checks the rule. <paramref name="checkRows"/> also compares the project's rows
+    /// before and after when the request was refused (always on for writes). Returns null when no answer came.
+    /// </summary>
+    public async Task<Answer?> SendAsync(
+        string endpoint, string label, HttpRequestMessage request, bool withCredentials = true, bool checkRows = false)
+    {
+        var name = $"{endpoint} [{label}]";
+        casesByEndpoint[endpoint] = casesByEndpoint.GetValueOrDefault(endpoint) + 1;
+        checkRows |= request.Method != HttpMethod.Get;
+        if (checkRows)
+        {
+            rows ??= await RowsAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        Answer answer;
+        try
+        {
+            using var response = await (withCredentials ? authorized : bare).SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            answer = new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body,
+                TryParse(body), clock.Elapsed);
+        }
+        catch (TaskCanceledException)
+        {
+            failures.Add($"{name}: no answer within {Timeout.TotalSeconds} s");
+            rows = null;
+            return null;
+        }
+        catch (HttpRequestException exception)
+        {
+            failures.Add($"{name}: the request failed: {exception.GetType().Name}: {exception.Message}");
+            rows = null;
+            return null;
+        }
+        finally
+        {
+            request.Dispose();
+        }
+
+        if (Problem(answer) is { } problem)
+        {
+            failures.Add($"{name}: {problem}");
+        }
+
+        if (checkRows)
+        {
+            var before = rows;
+            rows = await RowsAsync();
+            if (answer.Status >= 400 && rows != before)
+            {
+                failures.Add($"{name}: refused with {answer.Status}, yet rows changed from {before} to {rows}");
+            }
+        }
+
+        return answer;
+    }
+
+    /// <summary>Records a broken expectation beyond the general rule (what README promises for an input).</summary>
+    public void Expect(bool condition, string endpoint, string label, string expectation, Answer? answer)
+    {
+        if (answer is not null && !condition)
+        {
+            failures.Add($"{endpoint} [{label}]: expected {expectation}; got {answer.Status} {Shorten(answer.Body)}");
+        }
+    }
+
+    public void AssertNoFailures()
+    {
+        Assert.True(Sent > 0, "No request was sent: the endpoint catalogue is empty.");
+        Assert.True(failures.Count == 0,
+            $"{failures.Count} of {Sent} answers broke the rule:\n" + string.Join("\n", failures.Take(40)));
+    }
+
+    public void Dispose()
+    {
+        authorized.Dispose();
+        bare.Dispose();
+    }
+
+    /// <summary>What is wrong with an answer under the rule, or null when it keeps it.</summary>
+    public static string? Problem(Answer answer)
+    {
+        if (answer.Status >= 500)
+        {
+            return $"{answer.Status} {Shorten(answer.Body)}";
+        }
+
+        if (answer.Status < 400)
+        {
+            return null;
+        }
+
+        if (answer.MediaType != "application/problem+json")
+        {
+            return $"{answer.Status} as {answer.MediaType ?? "no content type"}, not a ProblemDetails: "
+                + Shorten(answer.Body);
+        }
+
+        if (answer.Json is not JsonObject problem || (string?)problem["title"] is not { Length: > 0 }
+            || problem["status"] is not JsonValue status || status.GetValue<int>() != answer.Status)
+        {
+            return $"{answer.Status} without a title and a matching status: {Shorten(answer.Body)}";
+        }
+
+        var saysWhat = (string?)problem["detail"] is { Length: > 0 }
+            || problem["errors"] is JsonObject { Count: > 0 } errors
+            && errors.All(error => error.Value is JsonArray { Count: > 0 });
+        return saysWhat ? null : $"{answer.Status} with neither a detail nor errors: {Shorten(answer.Body)}";
+    }
+
+    public static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+
+    /// <summary>The project's row counts in every table an event can reach, as one comparable line.</summary>
+    private async Task<string> RowsAsync()
+    {
+        var counts = new StringBuilder();
+        foreach (var table in Tables)
+        {
+            var count = await fixture.CountSqlAsync(
+                $"SELECT count(*) FROM {table} WHERE project_id = {Seeded.ProjectId}");
+            counts.Append($"{table}={count} ");
+        }
+
+        return counts.ToString().TrimEnd();
+    }
+
+    private static JsonNode? TryParse(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
