@@ -96,6 +96,27 @@ public sealed class HostTests(ApiFixture fixture)
         Assert.NotNull((await response.JsonAsync())["traceId"]);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: a path no route matched (an id of the wrong form, a method the path does
+    /// not take) was a problem with a title only, saying nothing of what to fix.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/api/v1/projects/..%2F..%2Fetc%2Fpasswd", 404, "form")]
+    [InlineData("DELETE", "/api/v1/projects/1/keys/not-a-uuid", 404, "form")]
+    [InlineData("PUT", "/api/v1/events", 405, "PUT")]
+    public async Task AnUnmatchedPathOrMethod_IsAProblemThatSaysWhatToCheck(
+        string method, string path, int status, string mention)
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(mention, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     private static string ProjectDirectory()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

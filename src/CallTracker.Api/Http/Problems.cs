@@ -12,8 +12,20 @@ public static class Problems
     public static IServiceCollection AddCallTrackerProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] =
-                Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+
+            // The status code pages answer a request no endpoint matched with a title only; every problem
+            // should say what to fix. An id of the wrong form (/projects/abc) is such a request too.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "No endpoint answers this path. Check it against the API in " +
+                    "/swagger: an id in a path has the form given there (a number or a UUID).",
+                StatusCodes.Status405MethodNotAllowed => $"This path does not take " +
+                    $"{context.HttpContext.Request.Method}; /swagger lists the methods it takes.",
+                _ => null,
+            };
+        });
         services.AddExceptionHandler<ExceptionToProblem>();
 
         // A body or parameter the framework cannot bind throws in every environment (not only in
