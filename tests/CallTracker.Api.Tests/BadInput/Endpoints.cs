@@ -16,8 +16,8 @@ public sealed record Endpoint(
     public bool IsWrite => Method is not ("GET" or "HEAD");
 
     /// <summary>The Sentry protocol's routes, which read their bodies themselves (envelopes, events).</summary>
-    public bool IsSentry => Template.EndsWith("/envelope/", StringComparison.Ordinal)
-        || Template.EndsWith("/store/", StringComparison.Ordinal);
+    public bool IsSentry => Template.EndsWith("/envelope", StringComparison.Ordinal)
+        || Template.EndsWith("/store", StringComparison.Ordinal);
 
     public override string ToString() => $"{Method} {Template}";
 
@@ -50,7 +50,8 @@ public static class EndpointCatalogue
         var endpoints = new List<Endpoint>();
         foreach (var route in routes)
         {
-            var template = "/" + route.RoutePattern.RawText!.TrimStart('/');
+            // Without a trailing slash, as OpenAPI names it; routing matches either (Sentry SDKs send one).
+            var template = "/" + route.RoutePattern.RawText!.Trim('/');
             var parameters = route.RoutePattern.Parameters.Select(parameter => parameter.Name).ToList();
             var bare = Unconstrained(template);
 
@@ -58,8 +59,7 @@ public static class EndpointCatalogue
             var methods = route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
             foreach (var method in methods.Where(method => method != "OPTIONS"))
             {
-                var operation = paths[bare.TrimEnd('/')]?[method.ToLowerInvariant()]
-                    ?? paths[bare]?[method.ToLowerInvariant()];
+                var operation = paths[bare]?[method.ToLowerInvariant()];
                 var query = operation?["parameters"]?.AsArray()
                     .Where(parameter => (string?)parameter!["in"] == "query")
                     .Select(parameter => (string)parameter!["name"]!)
