@@ -117,6 +117,25 @@ public sealed class HostTests(ApiFixture fixture)
         Assert.Contains(mention, (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: a body the framework binds, sent as another type than JSON, was a 415
+    /// problem with a title only.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task ASettingsBodyThatIsNotJson_IsA415ThatSaysToSendJson(string contentType)
+    {
+        var project = await fixture.CreateProjectAsync();
+        var body = new StringContent("{\"name\":\"crm\"}", System.Text.Encoding.UTF8, contentType);
+
+        var response = await project.Read.PatchAsync("/api/v1/project", body);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("application/json", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     private static string ProjectDirectory()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

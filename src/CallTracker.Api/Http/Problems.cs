@@ -15,14 +15,17 @@ public static class Problems
         {
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
 
-            // The status code pages answer a request no endpoint matched with a title only; every problem
-            // should say what to fix. An id of the wrong form (/projects/abc) is such a request too.
+            // The status code pages answer with a title only a request no endpoint matched (an id of the wrong
+            // form, /projects/abc, is one) and a body the framework would not bind for its content type; every
+            // problem should say what to fix.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
                 StatusCodes.Status404NotFound => "No endpoint answers this path. Check it against the API in " +
                     "/swagger: an id in a path has the form given there (a number or a UUID).",
                 StatusCodes.Status405MethodNotAllowed => $"This path does not take " +
                     $"{context.HttpContext.Request.Method}; /swagger lists the methods it takes.",
+                StatusCodes.Status415UnsupportedMediaType =>
+                    "Send the body as JSON, with the header Content-Type: application/json.",
                 _ => null,
             };
         });
