@@ -55,6 +55,45 @@ public sealed class QueryAndRouteTests(ApiFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task TheEdgesOfTheCalendarInTheFarthestZones_AreAnsweredOrRefusedByName()
+    {
+        using var probe = new Probe(fixture);
+        var seeded = await probe.UseNewProjectAsync();
+        string[] zones = ["Pacific%2FKiritimati", "Etc%2FGMT%2B12", "America%2FSt_Johns"];
+        string[] times =
+        [
+            "0001-01-01", "9999-12-31", "2000-01-01", "2999-12-31", "253402300799999", "946684800000",
+            Inputs.Escape("2000-01-01T00:00:00+14:00"), Inputs.Escape("2999-12-31T23:59:59-12:00"),
+        ];
+
+        foreach (var endpoint in await EndpointCatalogue.ReadAsync(fixture))
+        {
+            var bounds = endpoint.QueryParameters.Intersect(["from", "to"]).ToList();
+            if (!endpoint.QueryParameters.Contains("tz"))
+            {
+                continue;
+            }
+
+            var path = seeded.PathOf(endpoint);
+            foreach (var zone in zones)
+            {
+                var bucket = endpoint.QueryParameters.Contains("interval") ? "&interval=hour" : "";
+                foreach (var (bound, time) in bounds.SelectMany(bound => times.Select(time => (bound, time))))
+                {
+                    await probe.SendAsync(endpoint.ToString(), $"tz={zone}&{bound}={time}",
+                        Request(endpoint, $"{path}?tz={zone}&{bound}={time}{bucket}"));
+                }
+
+                await probe.SendAsync(endpoint.ToString(), $"tz={zone}, the whole calendar",
+                    Request(endpoint, $"{path}?tz={zone}&from=2000-01-01&to=2999-12-31{bucket}"));
+            }
+        }
+
+        Report(probe);
+        probe.AssertNoFailures();
+    }
+
+    [Fact]
     public async Task JunkAndTraversalInEveryRouteParameter_AreProblems()
     {
         using var probe = new Probe(fixture);
