@@ -116,6 +116,27 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ExtremeNumbers_InEveryNumberAndInExtra_AreStoredOrRefusedByName()
+    {
+        using var probe = new Probe(fixture);
+        await probe.UseNewProjectAsync();
+
+        foreach (var number in Inputs.ExtremeNumbers)
+        {
+            var valid = ValidEvent(Guid.NewGuid());
+            var paths = Inputs.NumberPaths(valid).Append("$.extra.nested.ok").ToList();
+            foreach (var path in paths)
+            {
+                var body = Inputs.WithRawJson(ValidEvent(Guid.NewGuid()), path, number);
+                var answer = await probe.SendAsync(Route, $"{number} at {path}", Post(body));
+                probe.Expect(answer?.Status is 202 or 400, Route, $"{number} at {path}", "202 or 400", answer);
+            }
+        }
+
+        probe.AssertNoFailures();
+    }
+
+    [Fact]
     public async Task HugeStrings_AreRefusedByField_AndBodiesOverTheLimitAre413()
     {
         using var probe = new Probe(fixture);

@@ -38,6 +38,13 @@ public static class Inputs
         ("beyond U+10FFFF", [0xF4, 0x90, 0x80, 0x80]),
     ];
 
+    /// <summary>Numbers JSON allows and few readers can hold: past double, past PostgreSQL's numeric, tiny.</summary>
+    public static readonly string[] ExtremeNumbers =
+    [
+        "1e400", "-1e400", "1e1000000", "-1e1000000", "1e-1000000", "123456789012345678901234567890123456789",
+        "-0", "0.0000000000000000000000000001", "4.86e2", "486.0000000000000000001",
+    ];
+
     public static readonly Escaped[] Injections =
     [
         new("sql or", Escape("' OR 1=1 --")),
@@ -259,6 +266,18 @@ public static class Inputs
         var body = Encoding.UTF8.GetBytes(Replace(valid, path, JsonValue.Create("a" + Marker + "b")).ToJsonString());
         return Splice(body, Encoding.UTF8.GetBytes(Marker), bytes);
     }
+
+    /// <summary>The body with the node at <paramref name="path"/> replaced by raw JSON text (a number).</summary>
+    public static byte[] WithRawJson(JsonNode valid, string path, string json)
+    {
+        const string Marker = "\"RAW-JSON-GOES-HERE\"";
+        var body = Encoding.UTF8.GetBytes(Replace(valid, path, JsonValue.Create("RAW-JSON-GOES-HERE")).ToJsonString());
+        return Splice(body, Encoding.UTF8.GetBytes(Marker), Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Every number of a valid body, by path.</summary>
+    public static IEnumerable<string> NumberPaths(JsonNode valid) =>
+        Nodes(valid).Where(entry => KindOf(entry.Node) == JsonValueKind.Number).Select(entry => entry.Path);
 
     /// <summary>The first occurrence of <paramref name="marker"/> in <paramref name="body"/> replaced.</summary>
     public static byte[] Splice(byte[] body, byte[] marker, byte[] replacement)
