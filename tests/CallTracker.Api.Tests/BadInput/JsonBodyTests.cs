@@ -8,9 +8,10 @@ namespace CallTracker.Api.Tests.BadInput;
 /// <summary>
 /// Every endpoint whose OpenAPI operation takes a JSON body, under bad ones derived from the valid body its
 /// schema's examples make: truncated, mutated (from <see cref="Inputs.Seed"/>), every field of the wrong type,
-/// 1 MiB and 3 MiB strings, 10,000 levels of nesting, invalid UTF-8, NUL and lone surrogates, thousands of
-/// properties, the wrong content type. Each endpoint gets a project of its own, since a valid setting that a
-/// mutation makes (a quota, say) would change how the next endpoint answers.
+/// 1 MiB and 3 MiB strings, numbers past double and PostgreSQL's numeric, 10,000 levels of nesting, invalid
+/// UTF-8, NUL and lone surrogates, thousands of properties, the wrong content type. Each endpoint gets a
+/// project of its own, since a valid setting that a mutation makes (a quota, say) would change how the next
+/// endpoint answers.
 /// </summary>
 [Collection(ApiSuite.Name)]
 public sealed class JsonBodyTests(ApiFixture fixture, ITestOutputHelper output)
@@ -71,6 +72,12 @@ public sealed class JsonBodyTests(ApiFixture fixture, ITestOutputHelper output)
             {
                 cases.Add(($"{name} in {path}", Inputs.WithRawBytes(valid, path, sequence), Json));
             }
+        }
+
+        foreach (var path in Inputs.NumberPaths(valid))
+        {
+            cases.AddRange(Inputs.ExtremeNumbers.Take(6).Select(number =>
+                ($"{number} at {path}", Inputs.WithRawJson(valid, path, number), Json)));
         }
 
         if (Inputs.StringPaths(valid).FirstOrDefault() is { } first)

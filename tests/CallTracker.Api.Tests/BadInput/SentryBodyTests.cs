@@ -89,6 +89,12 @@ public sealed class SentryBodyTests(ApiFixture fixture, ITestOutputHelper output
             cases.Add(($"0xFF in {path}", Inputs.WithRawBytes(sip, path, [0xFF])));
         }
 
+        foreach (var path in Inputs.NumberPaths(sip).Append("$.extra.to"))
+        {
+            cases.AddRange(Inputs.ExtremeNumbers.Select(number =>
+                ($"{number} at {path}", Inputs.WithRawJson(sip, path, number))));
+        }
+
         cases.Add(("10,000 nested objects", Inputs.Nesting(10_000, objects: true)));
         cases.Add(("10,000 nested arrays", Inputs.Nesting(10_000, objects: false)));
         cases.Add(("1 MiB and more", Inputs.Utf8(Inputs.Replace(sip, "$.message", new string('x', Megabyte)))));
