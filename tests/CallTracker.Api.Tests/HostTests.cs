@@ -136,6 +136,28 @@ public sealed class HostTests(ApiFixture fixture)
         Assert.Contains("application/json", (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: a settings body past Kestrel's limit (30 MB) was a 413 problem with a
+    /// title only. Only a real socket has the limit.
+    /// </summary>
+    [Fact]
+    public async Task ABodyPastKestrelsLimit_IsA413ThatSaysHowLargeABodyMayBe()
+    {
+        var project = await fixture.CreateProjectAsync();
+        using var client = new HttpClient { BaseAddress = fixture.KestrelAddress() };
+        var body = new StringContent($"{{\"name\":\"{new string('x', 31_000_000)}\"}}", System.Text.Encoding.UTF8,
+            "application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/project") { Content = body };
+        request.Headers.Authorization = new("Bearer", project.ApiToken);
+        request.Headers.ExpectContinue = true;
+
+        var response = await client.SendAsync(request);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("30000000 bytes", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     private static string ProjectDirectory()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

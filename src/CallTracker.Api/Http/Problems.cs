@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -14,20 +15,7 @@ public static class Problems
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
-
-            // The status code pages answer with a title only a request no endpoint matched (an id of the wrong
-            // form, /projects/abc, is one) and a body the framework would not bind for its content type; every
-            // problem should say what to fix.
-            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
-            {
-                StatusCodes.Status404NotFound => "No endpoint answers this path. Check it against the API in " +
-                    "/swagger: an id in a path has the form given there (a number or a UUID).",
-                StatusCodes.Status405MethodNotAllowed => $"This path does not take " +
-                    $"{context.HttpContext.Request.Method}; /swagger lists the methods it takes.",
-                StatusCodes.Status415UnsupportedMediaType =>
-                    "Send the body as JSON, with the header Content-Type: application/json.",
-                _ => null,
-            };
+            context.ProblemDetails.Detail ??= DefaultDetail(context.HttpContext, context.ProblemDetails.Status);
         });
         services.AddExceptionHandler<ExceptionToProblem>();
 
@@ -37,6 +25,26 @@ public static class Problems
             options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>
+    /// What to fix, for the problems the status code pages write with a title only: a request no endpoint
+    /// matched (an id of the wrong form, /projects/abc, is one), a body the framework would not bind for its
+    /// content type, and one past Kestrel's size limit. Every other problem brings its own detail.
+    /// </summary>
+    private static string? DefaultDetail(HttpContext http, int? status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No endpoint answers this path. Check it against the API in /swagger: " +
+            "an id in a path has the form given there (a number or a UUID).",
+        StatusCodes.Status405MethodNotAllowed =>
+            $"This path does not take {http.Request.Method}; /swagger lists the methods it takes.",
+        StatusCodes.Status413PayloadTooLarge =>
+            http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
+                ? $"The body is larger than the server takes, {max} bytes."
+                : "The body is larger than the server takes.",
+        StatusCodes.Status415UnsupportedMediaType =>
+            "Send the body as JSON, with the header Content-Type: application/json.",
+        _ => null,
+    };
 
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
