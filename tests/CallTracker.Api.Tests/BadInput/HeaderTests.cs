@@ -56,6 +56,13 @@ public sealed class HeaderTests(ApiFixture fixture, ITestOutputHelper output)
             }
 
             await probe.SendAsync(endpoint.ToString(), "1,000 headers", many);
+
+            var preflight = new HttpRequestMessage(HttpMethod.Options, seeded.PathOf(endpoint));
+            preflight.Headers.TryAddWithoutValidation("Origin", "https://crm.example.test");
+            preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Method", "<script>");
+            preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Headers",
+                string.Join(",", Enumerable.Range(0, 2_000).Select(index => $"x-h{index}")));
+            await probe.SendAsync(endpoint.ToString(), "preflight of junk", preflight);
         }
 
         output.WriteLine($"{probe.Sent} requests (seed {Inputs.Seed})");
