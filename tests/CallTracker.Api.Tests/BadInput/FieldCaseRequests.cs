@@ -94,6 +94,8 @@ public sealed partial class FieldCaseRequests(SeededProject seeded)
             return null;
         }
 
+        var endpoint = $"{line.Groups["method"].Value} {text.Split(' ', 3)[1].Split('?')[0].TrimEnd('/')}"
+            .Replace("/api/1/", "/api/{projectId}/", StringComparison.Ordinal);
         text = Ours(text);
         var blank = text.IndexOf("\n\n", StringComparison.Ordinal);
         var head = (blank < 0 ? text : text[..blank]).Split('\n');
@@ -122,7 +124,7 @@ public sealed partial class FieldCaseRequests(SeededProject seeded)
             return request;
         }
 
-        return new FieldRequest(label, $"{method} {target.Split('?')[0]}", Build, WithCredentials: false);
+        return new FieldRequest(label, endpoint, Build, WithCredentials: false);
     }
 
     private FieldRequest Envelope(string label, byte[] body) =>

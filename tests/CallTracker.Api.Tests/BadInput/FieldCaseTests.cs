@@ -72,7 +72,7 @@ public sealed class FieldCaseTests(ApiFixture fixture, ITestOutputHelper output)
 
         Assert.Equal("BusyHere", (string)nul["reasonPhrase"]!);
         Assert.True((bool)nul["nulRemoved"]!);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class FieldCaseTests(ApiFixture fixture, ITestOutputHelper output)
         Assert.Equal(1, await StoredAsync(sequential, "9ec79c33-ec99-42ab-8353-589fcb2e04dc"));
         Assert.Equal(1, await StoredAsync(sequential, (string)step3["eventId"]!));
         Assert.Equal(1, await StoredAsync(concurrent, "9ec79c33-ec99-42ab-8353-589fcb2e04dc"));
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     private static int[] Allowed(string label) =>

@@ -76,8 +76,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
             probe.Expect(answer?.Status == 400, Route, label, "400", answer);
         }
 
-        output.WriteLine($"{probe.Sent} refused bodies sent (seed {Inputs.Seed})");
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -111,8 +110,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
             probe.Expect(answer?.Status is 202 or 400, Route, label, "202 or 400", answer);
         }
 
-        output.WriteLine($"{probe.Sent} mistyped or mutated bodies sent (seed {Inputs.Seed})");
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -133,7 +131,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -155,7 +153,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
 
         probe.Expect(sized?.Status == 413, Route, "3 MiB body", "413", sized);
         probe.Expect(chunked?.Status == 413, Route, "3 MiB body, chunked", "413", chunked);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -184,7 +182,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -204,7 +202,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
         var untyped = await probe.SendAsync(Route, "no content type", none);
 
         probe.Expect(untyped?.Status == 415, Route, "no content type", "415", untyped);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     /// <summary>A failed call with every field of the contract set, all valid.</summary>

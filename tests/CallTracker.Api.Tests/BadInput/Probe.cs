@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CallTracker.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace CallTracker.Api.Tests.BadInput;
 
@@ -64,10 +65,8 @@ public sealed class Probe : IDisposable
 
     public int Sent => casesByEndpoint.Values.Sum();
 
-    public IReadOnlyDictionary<string, int> CasesByEndpoint => casesByEndpoint;
-
     /// <summary>Requests Kestrel itself refused before the service saw them (see IsKestrelRefusal).</summary>
-    public List<string> KestrelRefusals { get; } = [];
+    private List<string> KestrelRefusals { get; } = [];
 
     /// <summary>
     /// Sends one request and checks the rule. <paramref name="checkRows"/> also compares the project's rows
@@ -143,8 +142,17 @@ public sealed class Probe : IDisposable
         }
     }
 
-    public void AssertNoFailures()
+    /// <summary>Writes how many requests each endpoint got, then fails with every broken rule, if any.</summary>
+    public void AssertNoFailures(ITestOutputHelper output)
     {
+        foreach (var (endpoint, count) in casesByEndpoint)
+        {
+            output.WriteLine($"{count,5} {endpoint}");
+        }
+
+        output.WriteLine($"{Sent,5} requests in all, seed {Inputs.Seed}; {KestrelRefusals.Count} of them refused by "
+            + "Kestrel before the service, without a body");
+
         Assert.True(Sent > 0, "No request was sent: the endpoint catalogue is empty.");
         Assert.True(failures.Count == 0,
             $"{failures.Count} of {Sent} answers broke the rule:\n" + string.Join("\n", failures.Take(40)));

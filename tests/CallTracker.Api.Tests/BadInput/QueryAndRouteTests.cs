@@ -50,8 +50,7 @@ public sealed class QueryAndRouteTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
-        Report(probe);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -89,8 +88,7 @@ public sealed class QueryAndRouteTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
-        Report(probe);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -113,8 +111,7 @@ public sealed class QueryAndRouteTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
-        Report(probe);
-        probe.AssertNoFailures();
+        probe.AssertNoFailures(output);
     }
 
     [Fact]
@@ -144,19 +141,7 @@ public sealed class QueryAndRouteTests(ApiFixture fixture, ITestOutputHelper out
             probe.Expect(beyond?.Status == 414, endpoint.ToString(), "100 KB query over a socket", "414", beyond);
         }
 
-        Report(probe);
-        probe.AssertNoFailures();
-    }
-
-    private void Report(Probe probe)
-    {
-        foreach (var (endpoint, count) in probe.CasesByEndpoint)
-        {
-            output.WriteLine($"{count,5} {endpoint}");
-        }
-
-        output.WriteLine($"{probe.Sent,5} requests, seed {Inputs.Seed}");
-        output.WriteLine($"{probe.KestrelRefusals.Count,5} refused by Kestrel before the service, without a body");
+        probe.AssertNoFailures(output);
     }
 
     /// <summary>
