@@ -226,14 +226,22 @@ public sealed class Probe : IDisposable
     }
 
     /// <summary>
-    /// The project's rows in every table an event can reach, as one line; one query, since it runs after
-    /// every write. A refused request adds or deletes rows, so a total that moved is a change.
+    /// What a refused request must leave as it was, as one line: the project's rows in every table an event
+    /// can reach, and a hash of its settings, keys and tokens with the number of projects (a refused POST
+    /// /projects creates none). Two queries, since this runs after every write.
     /// </summary>
     private async Task<string> RowsAsync()
     {
-        var counts = Tables.Select(table => $"(SELECT count(*) FROM {table} WHERE project_id = {Seeded.ProjectId})");
-        var total = await fixture.CountSqlAsync("SELECT " + string.Join(" + ", counts));
-        return $"{total} rows in {string.Join(", ", Tables)}";
+        var project = Seeded.ProjectId;
+        var counts = Tables.Select(table => $"(SELECT count(*) FROM {table} WHERE project_id = {project})");
+        var events = await fixture.CountSqlAsync("SELECT " + string.Join(" + ", counts));
+        var settings = await fixture.CountSqlAsync($"""
+            SELECT (SELECT count(*) FROM projects) * 1000003
+                + (SELECT hashtext(p::text) FROM projects p WHERE id = {project})
+                + coalesce((SELECT sum(hashtext(k::text)) FROM ingest_keys k WHERE project_id = {project}), 0)
+                + coalesce((SELECT sum(hashtext(t::text)) FROM api_tokens t WHERE project_id = {project}), 0)
+            """);
+        return $"{events} rows in {string.Join(", ", Tables)}; settings, keys, tokens and projects {settings}";
     }
 
     private static JsonNode? TryParse(string body)
