@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,7 +7,7 @@ using Xunit.Abstractions;
 namespace CallTracker.Api.Tests.BadInput;
 
 /// <summary>What the service answered to one bad input.</summary>
-public sealed record Answer(int Status, string? MediaType, string Body, JsonNode? Json, TimeSpan Took);
+public sealed record Answer(int Status, string? MediaType, string Body, JsonNode? Json);
 
 /// <summary>
 /// Sends bad input and holds every answer to the rule of issue 7: never a 5xx, never a hang, a 4xx is a
@@ -26,9 +25,13 @@ public sealed class Probe : IDisposable
     private readonly ApiFixture fixture;
     private readonly HttpClient authorized;
     private readonly HttpClient bare;
-    private HttpClient? kestrel;
     private readonly List<string> failures = [];
     private readonly Dictionary<string, int> casesByEndpoint = [];
+
+    /// <summary>Requests Kestrel itself refused before the service saw them (see IsKestrelRefusal).</summary>
+    private readonly List<string> kestrelRefusals = [];
+
+    private HttpClient? kestrel;
     private string? rows;
 
     public Probe(ApiFixture fixture)
@@ -65,9 +68,6 @@ public sealed class Probe : IDisposable
 
     public int Sent => casesByEndpoint.Values.Sum();
 
-    /// <summary>Requests Kestrel itself refused before the service saw them (see IsKestrelRefusal).</summary>
-    private List<string> KestrelRefusals { get; } = [];
-
     /// <summary>
     /// Sends one request and checks the rule. <paramref name="checkRows"/> also compares the project's rows
     /// before and after when the request was refused (always on for writes). Returns null when no answer came.
@@ -84,7 +84,6 @@ public sealed class Probe : IDisposable
             rows ??= await RowsAsync();
         }
 
-        var clock = Stopwatch.StartNew();
         Answer answer;
         try
         {
@@ -92,7 +91,7 @@ public sealed class Probe : IDisposable
             using var response = await client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             answer = new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body,
-                TryParse(body), clock.Elapsed);
+                TryParse(body));
         }
         catch (TaskCanceledException)
         {
@@ -113,7 +112,7 @@ public sealed class Probe : IDisposable
 
         if (overKestrel && IsKestrelRefusal(answer))
         {
-            KestrelRefusals.Add($"{name}: {answer.Status}");
+            kestrelRefusals.Add($"{name}: {answer.Status}");
         }
         else if (Problem(answer) is { } problem)
         {
@@ -150,7 +149,7 @@ public sealed class Probe : IDisposable
             output.WriteLine($"{count,5} {endpoint}");
         }
 
-        output.WriteLine($"{Sent,5} requests in all, seed {Inputs.Seed}; {KestrelRefusals.Count} of them refused by "
+        output.WriteLine($"{Sent,5} requests in all, seed {Inputs.Seed}; {kestrelRefusals.Count} of them refused by "
             + "Kestrel before the service, without a body");
 
         Assert.True(Sent > 0, "No request was sent: the endpoint catalogue is empty.");
