@@ -400,6 +400,22 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(486, extra["fine"]!.GetValue<decimal>());
     }
 
+    /// <summary>Found by the bad-input suite: reading "type" of a number or an array threw, a 500.</summary>
+    [Theory]
+    [InlineData("123")]
+    [InlineData("[\"event\"]")]
+    [InlineData("\"event\"")]
+    public async Task AnItemHeaderThatIsNotAnObject_Is400SayingSo(string itemHeader)
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await PostAsync(project, $"{{}}\n{itemHeader}\n{{\"message\":\"m\"}}\n");
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("item header", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NulCharacters_AreRemovedFromErrorEventsAsFromFailedCalls()
     {
