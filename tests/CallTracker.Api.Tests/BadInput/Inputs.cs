@@ -236,9 +236,20 @@ public static class Inputs
         return copy;
     }
 
-    /// <summary>Every field of a valid body replaced by each JSON kind it does not already have.</summary>
+    /// <summary>
+    /// The body itself, then every field of it, replaced by each JSON kind it does not already have (a null
+    /// body is a case of the tests' own, since it is no node).
+    /// </summary>
     public static IEnumerable<(string Label, JsonNode Body)> WrongTypesInEveryField(JsonNode valid)
     {
+        foreach (var (name, make) in WrongTypes)
+        {
+            if (make() is { } body && KindOf(body) != KindOf(valid))
+            {
+                yield return ($"$ as {name}", body);
+            }
+        }
+
         foreach (var (path, node) in Nodes(valid).Skip(1).Where(entry => entry.Node is not null))
         {
             foreach (var (name, make) in WrongTypes)
