@@ -140,6 +140,27 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task RepeatedPatternsThatRegexesBacktrackOn_AreAnsweredInTime()
+    {
+        using var probe = new Probe(fixture);
+        await probe.UseNewProjectAsync();
+        foreach (var fragment in Inputs.BacktrackingFragments)
+        {
+            var text = Inputs.Repeated(fragment, Megabyte / 4);
+            foreach (var path in new[] { "$.headers.Reason", "$.headers.Via[1]", "$.extra.crmLeadId" })
+            {
+                var body = Inputs.Utf8(Inputs.Replace(ValidEvent(), path, text));
+                await probe.SendAsync(Route, $"'{fragment}' repeated in {path}", Post(body));
+            }
+        }
+
+        // Reading them back masks phone numbers in every header, with patterns of its own.
+        var read = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events?limit=500");
+        await probe.SendAsync("GET /api/v1/events", "the events above, read back", read);
+        probe.AssertNoFailures(output);
+    }
+
+    [Fact]
     public async Task HugeStrings_AreRefusedByField_AndBodiesOverTheLimitAre413()
     {
         using var probe = new Probe(fixture);

@@ -45,6 +45,16 @@ public static class Inputs
         "-0", "0.0000000000000000000000000001", "4.86e2", "486.0000000000000000001",
     ];
 
+    /// <summary>
+    /// Pieces that, repeated, make a regular expression try again at every position (URI starts, credential
+    /// parameters, header folds, numbers, hex ids): what scrubbing, masking and grouping read in any string.
+    /// </summary>
+    public static readonly string[] BacktrackingFragments =
+    [
+        "sip:a:", "sip:", "https://a:", ";password=", ";password=\"", "a@", "Authorization: x\n ", "1 (", ")",
+        "\"\\", "0x", "1.", "1,", "+1 ", "+84 9", "a1", "ext. 1", "tel:1;", "v=0\r\n",
+    ];
+
     public static readonly Escaped[] Injections =
     [
         new("sql or", Escape("' OR 1=1 --")),
@@ -164,6 +174,10 @@ public static class Inputs
     };
 
     public static string Escape(string text) => Uri.EscapeDataString(text);
+
+    /// <summary>A fragment repeated up to about <paramref name="length"/> characters.</summary>
+    public static string Repeated(string fragment, int length) =>
+        string.Concat(Enumerable.Repeat(fragment, length / fragment.Length));
 
     /// <summary>A page cursor as the service encodes one (base64url of colon-joined parts), of any parts.</summary>
     public static string Cursor(string parts) =>

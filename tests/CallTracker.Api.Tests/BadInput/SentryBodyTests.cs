@@ -155,6 +155,32 @@ public sealed class SentryBodyTests(ApiFixture fixture, ITestOutputHelper output
         probe.AssertNoFailures(output);
     }
 
+    [Fact]
+    public async Task RepeatedPatternsThatRegexesBacktrackOn_AreAnsweredInTime_AndReadBack()
+    {
+        using var probe = new Probe(fixture);
+        var endpoint = await SentryEndpointAsync("store");
+        var seeded = await probe.UseNewProjectAsync();
+
+        foreach (var fragment in Inputs.BacktrackingFragments)
+        {
+            // Under 1 MiB in all: the message is grouped and titled, every string is scrubbed.
+            var text = Inputs.Repeated(fragment, 250_000);
+            var error = Inputs.Replace(Inputs.Replace(ErrorEvent(), "$.logentry.message", text),
+                "$.exception.values[0].value", text);
+            await probe.SendAsync(endpoint.ToString(), $"'{fragment}' repeated", Post(endpoint, seeded,
+                Inputs.Utf8(error)));
+        }
+
+        foreach (var path in new[] { "/api/v1/error-events?limit=500", "/api/v1/issues?kind=error&limit=500" })
+        {
+            await probe.SendAsync("GET " + path.Split('?')[0], "the events above, read back",
+                new HttpRequestMessage(HttpMethod.Get, path));
+        }
+
+        probe.AssertNoFailures(output);
+    }
+
     /// <summary>Every 4xx of a Sentry endpoint carries a detail; every 200 is Sentry's JSON answer.</summary>
     private static void ExpectSentryAnswer(Probe probe, Endpoint endpoint, string label, Answer? answer)
     {
