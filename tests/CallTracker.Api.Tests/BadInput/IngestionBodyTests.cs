@@ -154,6 +154,18 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
             }
         }
 
+        // A raw message parsed line by line: folds that continue one header, lines that are no header.
+        foreach (var fragment in new[] { "\r\n a", "\r\nx", "\r\n:", "\r\nA:", "\n\t" })
+        {
+            var withMessage = ValidEvent();
+            withMessage.Remove("sipCode");
+            withMessage.Remove("reasonPhrase");
+            withMessage.Remove("headers");
+            withMessage["sipMessage"] = "SIP/2.0 486 Busy Here\r\nX-Long: a" + Inputs.Repeated(fragment, 500_000);
+            var label = $"sipMessage of '{fragment.ReplaceLineEndings("\\n")}' repeated";
+            await probe.SendAsync(Route, label, Post(Inputs.Utf8(withMessage)));
+        }
+
         // Reading them back masks phone numbers in every header, with patterns of its own.
         var read = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events?limit=500");
         await probe.SendAsync("GET /api/v1/events", "the events above, read back", read);
