@@ -147,7 +147,7 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
         foreach (var fragment in Inputs.BacktrackingFragments)
         {
             var text = Inputs.Repeated(fragment, Megabyte / 4);
-            foreach (var path in new[] { "$.headers.Reason", "$.headers.Via[1]", "$.extra.crmLeadId" })
+            foreach (var path in new[] { "$.headers.Reason", "$.headers.Warning", "$.extra.crmLeadId" })
             {
                 var body = Inputs.Utf8(Inputs.Replace(ValidEvent(), path, text));
                 await probe.SendAsync(Route, $"'{fragment}' repeated in {path}", Post(body));
@@ -270,6 +270,8 @@ public sealed class IngestionBodyTests(ApiFixture fixture, ITestOutputHelper out
         {
             ["Reason"] = "Q.850;cause=17;text=\"User busy\"",
             ["Via"] = new JsonArray("SIP/2.0/WSS a;branch=1", "SIP/2.0/UDP b;branch=2"),
+            ["Warning"] = "399 carrier.example \"Number barred\"",
+            ["Retry-After"] = "120 (busy);duration=60",
         },
         ["phoneNumber"] = "0900000001",
         ["agent"] = "agent-007",
