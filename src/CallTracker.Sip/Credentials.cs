@@ -148,8 +148,10 @@ public static partial class Credentials
     private static partial Regex CredentialLine();
 
     // scheme:user:password@ (or scheme://user:password@) -> scheme:user@: RFC 3261 section 19.1.1
-    // deprecates the password in a SIP URI, and some CRMs still put one there.
-    [GeneratedRegex(@"(?i)\b((?:sips?|https?|wss?):(?://)?)([^:@\s;,<>""'/]+):[^@\s;,<>""'/]*@")]
+    // deprecates the password in a SIP URI, and some CRMs still put one there. User and password are at
+    // most 256 characters: unbounded, every "sip:" of a text was a scan to its end for an '@', and half a
+    // megabyte of "sip:a:" took minutes (the time grew with the square of the length).
+    [GeneratedRegex(@"(?i)\b((?:sips?|https?|wss?):(?://)?)([^:@\s;,<>""'/]{1,256}):[^@\s;,<>""'/]{0,256}@")]
     private static partial Regex UriPassword();
 
     [GeneratedRegex(

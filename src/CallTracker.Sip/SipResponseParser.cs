@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace CallTracker.Sip;
 
 /// <summary>A final SIP response as the user agent received it.</summary>
@@ -127,7 +129,9 @@ public static class SipResponseParser
 
     private static SipHeaders ParseHeaders(IEnumerable<string> lines, out List<string> ignored)
     {
-        var parsed = new List<SipHeader>();
+        // Values grow in place: copied whole at every fold, a header folded over half a megabyte of
+        // lines took longer (the square of its length) than any client waits for an answer.
+        var parsed = new List<(string Name, StringBuilder Value)>();
         ignored = [];
 
         foreach (var line in lines)
@@ -141,8 +145,7 @@ public static class SipResponseParser
                     continue;
                 }
 
-                var previous = parsed[^1];
-                parsed[^1] = previous with { Value = $"{previous.Value} {line.Trim()}" };
+                parsed[^1].Value.Append(' ').Append(line.Trim());
                 continue;
             }
 
@@ -154,10 +157,10 @@ public static class SipResponseParser
                 continue;
             }
 
-            parsed.Add(new SipHeader(name, line[(colon + 1)..].Trim()));
+            parsed.Add((name, new StringBuilder(line[(colon + 1)..].Trim())));
         }
 
-        return new SipHeaders(parsed);
+        return new SipHeaders(parsed.Select(header => new SipHeader(header.Name, header.Value.ToString())));
     }
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "...";

@@ -30,7 +30,11 @@ public sealed record IssueFilter(
     DateTimeOffset? To = null);
 
 /// <summary>The position after the last issue of a page: its sort value (ticks or count) and id.</summary>
-public sealed record IssueCursor(long Value, long Id);
+public sealed record IssueCursor(long Value, long Id)
+{
+    /// <summary>The value as UTC ticks, for the time sorts; it must lie within DateTimeOffset's range.</summary>
+    public DateTimeOffset Time => new(Value, TimeSpan.Zero);
+}
 
 /// <summary>Events of one issue on one day of the time zone asked for.</summary>
 public sealed record DayCount(DateOnly Day, long Count);
@@ -68,16 +72,17 @@ public sealed class EventQueries(CallTrackerDbContext db, Npgsql.NpgsqlDataSourc
         issues = filter.From is { } from ? issues.Where(issue => issue.LastSeen >= from) : issues;
         issues = filter.To is { } to ? issues.Where(issue => issue.FirstSeen < to) : issues;
 
-        var cursorTime = after is null ? default : new DateTimeOffset(after.Value, TimeSpan.Zero);
+        // A count cursor's value is a count, not ticks: it is read as a time only for the time sorts, where
+        // the endpoint has checked that it is one.
         issues = (filter.Sort, after) switch
         {
             (_, null) => issues,
             (SortCount, _) => issues.Where(issue => EF.Functions.LessThan(
                 ValueTuple.Create(issue.EventCount, issue.Id), ValueTuple.Create(after.Value, after.Id))),
             (SortFirstSeen, _) => issues.Where(issue => EF.Functions.LessThan(
-                ValueTuple.Create(issue.FirstSeen, issue.Id), ValueTuple.Create(cursorTime, after.Id))),
+                ValueTuple.Create(issue.FirstSeen, issue.Id), ValueTuple.Create(after.Time, after.Id))),
             _ => issues.Where(issue => EF.Functions.LessThan(
-                ValueTuple.Create(issue.LastSeen, issue.Id), ValueTuple.Create(cursorTime, after.Id))),
+                ValueTuple.Create(issue.LastSeen, issue.Id), ValueTuple.Create(after.Time, after.Id))),
         };
 
         var sorted = filter.Sort switch

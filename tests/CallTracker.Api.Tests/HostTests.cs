@@ -96,6 +96,68 @@ public sealed class HostTests(ApiFixture fixture)
         Assert.NotNull((await response.JsonAsync())["traceId"]);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: a path no route matched (an id of the wrong form, a method the path does
+    /// not take) was a problem with a title only, saying nothing of what to fix.
+    /// </summary>
+    [Theory]
+    [InlineData("GET", "/api/v1/projects/..%2F..%2Fetc%2Fpasswd", 404, "form")]
+    [InlineData("DELETE", "/api/v1/projects/1/keys/not-a-uuid", 404, "form")]
+    [InlineData("PUT", "/api/v1/events", 405, "PUT")]
+    public async Task AnUnmatchedPathOrMethod_IsAProblemThatSaysWhatToCheck(
+        string method, string path, int status, string mention)
+    {
+        var client = fixture.Factory.CreateClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(mention, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Found by the bad-input suite: a body the framework binds, sent as another type than JSON, was a 415
+    /// problem with a title only.
+    /// </summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task ASettingsBodyThatIsNotJson_IsA415ThatSaysToSendJson(string contentType)
+    {
+        var project = await fixture.CreateProjectAsync();
+        var body = new StringContent("{\"name\":\"crm\"}", System.Text.Encoding.UTF8, contentType);
+
+        var response = await project.Read.PatchAsync("/api/v1/project", body);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("application/json", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Found by the bad-input suite: a settings body past Kestrel's limit (30 MB) was a 413 problem with a
+    /// title only. Only a real socket has the limit.
+    /// </summary>
+    [Fact]
+    public async Task ABodyPastKestrelsLimit_IsA413ThatSaysHowLargeABodyMayBe()
+    {
+        var project = await fixture.CreateProjectAsync();
+        using var client = new HttpClient { BaseAddress = fixture.KestrelAddress() };
+        var body = new StringContent($"{{\"name\":\"{new string('x', 31_000_000)}\"}}", System.Text.Encoding.UTF8,
+            "application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/project") { Content = body };
+        request.Headers.Authorization = new("Bearer", project.ApiToken);
+        request.Headers.ExpectContinue = true;
+
+        var response = await client.SendAsync(request);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("30000000 bytes", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     private static string ProjectDirectory()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

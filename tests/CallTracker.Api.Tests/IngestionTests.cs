@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using CallTracker.Api.Tests.Infrastructure;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
@@ -319,6 +320,33 @@ public sealed class IngestionTests(ApiFixture fixture)
         Assert.Equal("ab", (string)stored["extra"]!["nested"]!);
         Assert.Equal("", (string)stored["extra"]!["k"]![1]!);
         Assert.True(stored["nulRemoved"]!.GetValue<bool>());
+    }
+
+    /// <summary>
+    /// Found by the bad-input suite: JSON allows any exponent, jsonb's numeric holds 131072 digits before the
+    /// point and 16383 after; a number past that failed the insert (22003), a 503 that no retry cures.
+    /// </summary>
+    [Fact]
+    public async Task Post_NumbersInExtraPastWhatPostgreSqlHolds_AreKeptAsText_AndTheEdgesAsNumbers()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+
+        var response = await project.Ingest.PostRawAsync($$$"""
+            {"eventId":"{{{eventId}}}","occurredAt":"{{{MinutesAgo(1)}}}","sipCode":486,
+             "extra":{"huge":1e1000000,"tiny":-1e-1000000,"largest":1e131071,"finest":1e-16383,
+                      "past":[1E131072,1e-16384]}}
+            """);
+        var body = await response.JsonAsync();
+        var extra = (await project.Read.GetJsonAsync($"/api/v1/events/{eventId}"))["extra"]!;
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains("kept as text", (string)body["events"]![0]!["warnings"]![0]!, StringComparison.Ordinal);
+        Assert.Equal("1e1000000", (string)extra["huge"]!);
+        Assert.Equal("-1e-1000000", (string)extra["tiny"]!);
+        Assert.Equal(["1E131072", "1e-16384"], extra["past"]!.AsArray().Select(number => (string)number!));
+        Assert.Equal(JsonValueKind.Number, extra["largest"]!.GetValueKind());
+        Assert.Equal(JsonValueKind.Number, extra["finest"]!.GetValueKind());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CallTracker.Api.Tests.BadInput;
 using CallTracker.Api.Tests.Infrastructure;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
@@ -85,6 +86,32 @@ public sealed class IssuesApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.JsonAsync())["errors"]![field]);
+    }
+
+    /// <summary>Found by the bad-input suite: such a cursor threw building the query, a 500.</summary>
+    [Theory]
+    [InlineData("lastSeen", "lastSeen:-1:1")]
+    [InlineData("firstSeen", "firstSeen:9223372036854775807:1")]
+    public async Task ACursorWhoseTimeIsOutsideTheCalendar_IsAValidationProblem(string sort, string parts)
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await project.Read.GetAsync($"/api/v1/issues?sort={sort}&cursor={Inputs.Cursor(parts)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.JsonAsync())["errors"]!["cursor"]);
+    }
+
+    /// <summary>Found by the bad-input suite: the count was read as ticks too, and -5 threw, a 500.</summary>
+    [Fact]
+    public async Task ACountCursorBelowZero_IsReadAsACount_AndFindsNothingAfterIt()
+    {
+        var project = await fixture.CreateProjectAsync();
+        await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 503 });
+
+        var page = await project.Read.GetJsonAsync($"/api/v1/issues?sort=count&cursor={Inputs.Cursor("count:-5:1")}");
+
+        Assert.Empty(page["items"]!.AsArray());
     }
 
     [Fact]

@@ -41,6 +41,28 @@ public sealed class QueryParameterTests(ApiFixture fixture)
         Assert.NotNull(problem["errors"]![field]);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: PostgreSQL's text and jsonb cannot hold U+0000, so each of these failed in
+    /// the query (22021, 22P05), a 500, rather than finding nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/v1/events?agent=agent%00007", "agent")]
+    [InlineData("/api/v1/reports/classes?trunk=%00", "trunk")]
+    [InlineData("/api/v1/reports/agents?carrier=Viettel%00", "carrier")]
+    [InlineData("/api/v1/reports/codes?tag%5Bcampaign%5D=winter%00sale", "tag[campaign]")]
+    [InlineData("/api/v1/reports/trunks?tag%5Bcamp%00aign%5D=winter", "tag[camp\0aign]")]
+    public async Task ANulCharacterInATextFilter_IsAValidationProblemNamingIt(string path, string field)
+    {
+        var project = await fixture.CreateProjectAsync();
+        await project.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(2), sipCode = 486, agent = "agent-007" });
+
+        var response = await project.Read.GetAsync(path);
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("NUL", (string)problem["errors"]![field]![0]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnixEpochMilliseconds_AreAcceptedAsRangeBounds()
     {

@@ -379,6 +379,43 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, itemHeader.StatusCode);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: an SDK's extra of 1e1000000 went into jsonb as a number numeric cannot
+    /// hold, the insert failed (22003), and the event was a 503 that no retry cures.
+    /// </summary>
+    [Fact]
+    public async Task NumbersPastWhatPostgreSqlHolds_AreKeptAsTextInTheStoredPayload()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var eventId = Guid.NewGuid();
+        var envelope = $"{{}}\n{{\"type\":\"event\"}}\n{{\"event_id\":\"{eventId:N}\",\"message\":\"m\","
+            + "\"extra\":{\"huge\":1e1000000,\"tiny\":1e-1000000,\"fine\":4.86e2}}\n";
+
+        var response = await PostAsync(project, envelope);
+        var extra = (await project.Read.GetJsonAsync($"/api/v1/error-events/{eventId:N}"))["payload"]!["extra"]!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1e1000000", (string)extra["huge"]!);
+        Assert.Equal("1e-1000000", (string)extra["tiny"]!);
+        Assert.Equal(486, extra["fine"]!.GetValue<decimal>());
+    }
+
+    /// <summary>Found by the bad-input suite: reading "type" of a number or an array threw, a 500.</summary>
+    [Theory]
+    [InlineData("123")]
+    [InlineData("[\"event\"]")]
+    [InlineData("\"event\"")]
+    public async Task AnItemHeaderThatIsNotAnObject_Is400SayingSo(string itemHeader)
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await PostAsync(project, $"{{}}\n{itemHeader}\n{{\"message\":\"m\"}}\n");
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("item header", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NulCharacters_AreRemovedFromErrorEventsAsFromFailedCalls()
     {

@@ -29,6 +29,24 @@ public sealed class CredentialsTests
     public void Scrub_TakesPasswordsOutOfUrisAndParameters_AndLeavesTheRest(string text, string expected) =>
         Assert.Equal(expected, Credentials.Scrub(text));
 
+    /// <summary>
+    /// Found by the bad-input suite: half a megabyte of "sip:a:" in a header took the URI password pattern
+    /// over two minutes, since every "sip:" scanned to the end of the text for an '@'.
+    /// </summary>
+    [Fact]
+    public void Scrub_OfHalfAMegabyteOfUriStarts_TakesLinearTime_AndStillFindsALongPassword()
+    {
+        var starts = string.Concat(Enumerable.Repeat("sip:a:", 90_000));
+        var longPassword = $"sip:alice:{new string('p', 256)}@pbx.example.com";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var scrubbed = Credentials.Scrub(starts);
+
+        Assert.Equal(starts, scrubbed);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal("sip:alice@pbx.example.com", Credentials.Scrub(longPassword));
+    }
+
     [Theory]
     [InlineData("Authorization")]
     [InlineData("proxy-authorization")]

@@ -229,6 +229,22 @@ public class SipResponseParserTests
         Assert.Equal(phrase, response.ReasonPhrase);
     }
 
+    /// <summary>
+    /// Found by the bad-input suite: a value copied whole at every fold made half a megabyte of folded lines
+    /// take longer than any client waits (the time grew with the square of the length).
+    /// </summary>
+    [Fact]
+    public void TryParse_AHeaderFoldedOverHalfAMegabyteOfLines_TakesLinearTime()
+    {
+        var text = "SIP/2.0 486 Busy Here\r\nX-Long: a" + string.Concat(Enumerable.Repeat("\r\n a", 125_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var response = Parse(text);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(250_001, response.Headers.GetFirst("X-Long")!.Length);
+    }
+
     [Fact]
     public void TryParse_FoldedHeaderLines_AreUnfoldedIntoOneValue()
     {

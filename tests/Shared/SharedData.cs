@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CallTracker.Testing;
 
@@ -36,6 +37,10 @@ public static class SharedData
             .Single(entry => entry.GetProperty("id").GetString() == id)
             .GetProperty("input").Clone();
     }
+
+    /// <summary>Every entry of field-cases.json, read at test time so that a new case needs no code change.</summary>
+    public static JsonArray FieldCases() =>
+        JsonNode.Parse(File.ReadAllBytes(Path.Combine(SipResponses, "..", "field-cases.json")))!.AsArray();
 
     /// <summary>The rows of INDEX.tsv, read at test time so that a new capture needs no code change.</summary>
     public static IReadOnlyList<IndexRow> Index()

@@ -170,6 +170,12 @@ public sealed partial class EventParser(IngestionOptions options, CallEventEnric
             warnings.Add("NUL characters, which cannot be stored, were removed.");
         }
 
+        if (reader.NumbersAsText)
+        {
+            warnings.Add("extra holds numbers past what can be stored (1e131072 and more, or more than 16383 " +
+                "decimals); they were kept as text.");
+        }
+
         return errors.Count == errorsBefore ? new ParsedEvent(call, warnings) : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -29,6 +30,9 @@ public sealed class Errors
 internal sealed class FieldReader(JsonElement element, string path, Errors errors)
 {
     public bool NulRemoved { get; private set; }
+
+    /// <summary>A number of the JSON rewritten by <see cref="CleanJson"/> was kept as text; see there.</summary>
+    public bool NumbersAsText { get; private set; }
 
     public string PathOf(string field) => path.Length == 0 ? field : $"{path}.{field}";
 
@@ -123,7 +127,10 @@ internal sealed class FieldReader(JsonElement element, string path, Errors error
         return text.Replace("\0", "", StringComparison.Ordinal);
     }
 
-    /// <summary>Rewrites a JSON value with every string and property name cleaned.</summary>
+    /// <summary>
+    /// Rewrites a JSON value so that PostgreSQL's jsonb can hold it: every string and property name cleaned,
+    /// and every number that jsonb's numeric cannot hold kept as its text in a string.
+    /// </summary>
     public string CleanJson(JsonElement value)
     {
         using var buffer = new MemoryStream();
@@ -161,9 +168,36 @@ internal sealed class FieldReader(JsonElement element, string path, Errors error
             case JsonValueKind.String:
                 writer.WriteStringValue(Clean(value.GetString()!));
                 break;
+            case JsonValueKind.Number when !IsStorableNumber(value.GetRawText()):
+                NumbersAsText = true;
+                writer.WriteStringValue(value.GetRawText());
+                break;
             default:
                 value.WriteTo(writer);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether PostgreSQL's numeric, which jsonb stores numbers in, can hold a JSON number: at most 131072
+    /// digits before the decimal point and 16383 after it. JSON has no such bound, and one number past it
+    /// (1e1000000, 1e-1000000) fails the insert (22003): a 503 that no retry cures, and a failed group
+    /// commit that the writer must redo one request at a time.
+    /// </summary>
+    internal static bool IsStorableNumber(string number)
+    {
+        var exponentAt = number.IndexOfAny(['e', 'E']);
+        var exponent = 0L;
+        if (exponentAt >= 0 && (!long.TryParse(number.AsSpan(exponentAt + 1), NumberStyles.AllowLeadingSign,
+            CultureInfo.InvariantCulture, out exponent) || exponent is > 1_000_000_000 or < -1_000_000_000))
+        {
+            return false;
+        }
+
+        var mantissa = (exponentAt < 0 ? number : number[..exponentAt]).TrimStart('-');
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var integerDigits = (point < 0 ? mantissa : mantissa[..point]).TrimStart('0').Length;
+        var fractionDigits = point < 0 ? 0 : mantissa.Length - point - 1;
+        return integerDigits + exponent <= 131_072 && fractionDigits - exponent <= 16_383;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -12,8 +13,10 @@ public static class Problems
     public static IServiceCollection AddCallTrackerProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] =
-                Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Detail ??= DefaultDetail(context.HttpContext, context.ProblemDetails.Status);
+        });
         services.AddExceptionHandler<ExceptionToProblem>();
 
         // A body or parameter the framework cannot bind throws in every environment (not only in
@@ -22,6 +25,26 @@ public static class Problems
             options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>
+    /// What to fix, for the problems the status code pages write with a title only: a request no endpoint
+    /// matched (an id of the wrong form, /projects/abc, is one), a body the framework would not bind for its
+    /// content type, and one past Kestrel's size limit. Every other problem brings its own detail.
+    /// </summary>
+    private static string? DefaultDetail(HttpContext http, int? status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No endpoint answers this path. Check it against the API in /swagger: " +
+            "an id in a path has the form given there (a number or a UUID).",
+        StatusCodes.Status405MethodNotAllowed =>
+            $"This path does not take {http.Request.Method}; /swagger lists the methods it takes.",
+        StatusCodes.Status413PayloadTooLarge =>
+            http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
+                ? $"The body is larger than the server takes, {max} bytes."
+                : "The body is larger than the server takes.",
+        StatusCodes.Status415UnsupportedMediaType =>
+            "Send the body as JSON, with the header Content-Type: application/json.",
+        _ => null,
+    };
 
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);

@@ -19,7 +19,23 @@ public static class QueryParameters
             return null;
         }
 
-        return string.IsNullOrEmpty(bound) ? null : bound;
+        return string.IsNullOrEmpty(bound) || !IsStorable(name, bound, errors) ? null : bound;
+    }
+
+    /// <summary>
+    /// False, with an error, for text holding U+0000 (<c>%00</c>): PostgreSQL's text and jsonb cannot hold it,
+    /// so a query with it fails (22021) instead of finding nothing, and nothing stored has one, since
+    /// ingestion removes it.
+    /// </summary>
+    public static bool IsStorable(string name, string value, Errors errors)
+    {
+        if (!value.Contains('\0', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        errors.Add(name, $"{name} holds a NUL character (%00), which no stored value has.");
+        return false;
     }
 
     /// <summary>A value from a fixed list (a status, an outcome, a class), or null when not given.</summary>

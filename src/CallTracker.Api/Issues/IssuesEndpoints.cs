@@ -78,7 +78,7 @@ public static class IssuesEndpoints
             end);
         var pageSize = QueryParameters.PageSize(request, limit, errors);
 
-        var after = DecodeCursor(QueryParameters.Text(request, "cursor", cursor, errors), errors);
+        var after = DecodeCursor(QueryParameters.Text(request, "cursor", cursor, errors), filter.Sort, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -266,15 +266,18 @@ public static class IssuesEndpoints
         _ => issue.LastSeen.UtcTicks,
     }, issue.Id);
 
-    private static IssueCursor? DecodeCursor(string? cursor, Errors errors)
+    private static IssueCursor? DecodeCursor(string? cursor, string sort, Errors errors)
     {
         if (cursor is null)
         {
             return null;
         }
 
+        // For the time sorts the value is UTC ticks, and a crafted one outside DateTimeOffset's range would
+        // throw when the query is built.
         if (PageCursor.Decode(cursor, 3) is [_, var sortValue, var issueId]
-            && long.TryParse(sortValue, out var value) && long.TryParse(issueId, out var id))
+            && long.TryParse(sortValue, out var value) && long.TryParse(issueId, out var id)
+            && (sort == EventQueries.SortCount || IsTicks(value)))
         {
             return new IssueCursor(value, id);
         }
@@ -282,6 +285,9 @@ public static class IssuesEndpoints
         errors.Add("cursor", PageCursor.Invalid);
         return null;
     }
+
+    private static bool IsTicks(long value) =>
+        value >= DateTimeOffset.MinValue.UtcTicks && value <= DateTimeOffset.MaxValue.UtcTicks;
 
     private static ValidationProblem BadId() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [BadIdMessage] });

@@ -140,7 +140,11 @@ public sealed partial record ReportQuery
                 continue;
             }
 
-            tags[match.Groups["key"].Value] = values[0]!;
+            var key = match.Groups["key"].Value;
+            if (QueryParameters.IsStorable(name, key, errors) && QueryParameters.IsStorable(name, values[0]!, errors))
+            {
+                tags[key] = values[0]!;
+            }
         }
 
         if (tags.Count > MaxTags)

@@ -43,6 +43,15 @@ public sealed class EnvelopeReader(Stream stream, int maxLineBytes)
 
         using var header = Parse(headerLine, "item header");
         var root = header.RootElement;
+
+        // TryGetProperty throws on a number or an array, which made a 500 of the client's mistake.
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            var kind = root.ValueKind.ToString().ToLowerInvariant();
+            throw new InvalidDataException(
+                $"The item header is a JSON {kind}, not an object such as {{\"type\":\"event\"}}.");
+        }
+
         var type = root.TryGetProperty("type", out var typeValue) && typeValue.ValueKind == JsonValueKind.String
             ? typeValue.GetString()!
             : "";
