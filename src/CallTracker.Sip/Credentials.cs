@@ -154,8 +154,10 @@ public static partial class Credentials
     [GeneratedRegex(@"(?i)\b((?:sips?|https?|wss?):(?://)?)([^:@\s;,<>""'/]{1,256}):[^@\s;,<>""'/]{0,256}@")]
     private static partial Regex UriPassword();
 
+    // The whitespace is taken only after a separator: after the bare word boundary it would make every blank of
+    // a long run of blanks read the whole run again (quadratic on half a megabyte of folded lines).
     [GeneratedRegex(
-        @"(?i)(?<name>(?:[;?&]|(?<![\w-]))\s*(?:password|passwd|pwd|secret|token|access_token|api_key|apikey|auth)"
+        @"(?i)(?<name>(?:[;?&]\s*|(?<![\w-]))(?:password|passwd|pwd|secret|token|access_token|api_key|apikey|auth)"
         + @"\s*=\s*)"
         + @"(?:""[^""]*""|[^;&\s<>,""]*)")]
     private static partial Regex CredentialParameter();
