@@ -61,6 +61,7 @@ try
     builder.Services.AddSingleton<IngestQueue>();
     builder.Services.AddSingleton<IngestKeyCache>();
     builder.Services.AddSingleton<ServiceMetrics>();
+    builder.Services.AddSingleton<CallTracker.Api.Alerts.MinuteCounters>();
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton<RetentionSweeper>();
     builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());

@@ -19,8 +19,8 @@ namespace CallTracker.Api.Ingestion;
 /// request stopped waiting (CommitTimeout) is dropped rather than written, if no batch has taken it yet.
 /// </remarks>
 public sealed class BatchWriter(
-    IngestQueue queue, EventWriter writer, ServiceMetrics metrics, IOptions<CallTrackerOptions> options,
-    ILogger<BatchWriter> logger) : BackgroundService
+    IngestQueue queue, EventWriter writer, ServiceMetrics metrics, Alerts.MinuteCounters counters,
+    IOptions<CallTrackerOptions> options, ILogger<BatchWriter> logger) : BackgroundService
 {
     private readonly int maxBatchEvents = options.Value.Ingestion.MaxBatchEvents;
     private readonly TimeSpan linger = options.Value.Ingestion.BatchLinger;
@@ -91,6 +91,11 @@ public sealed class BatchWriter(
                 CancellationToken.None);
             metrics.Committed(batch.Sum(write => write.Size), Stopwatch.GetElapsedTime(started));
             Answer(batch, stored);
+
+            // After the answers, so that counting for the alert rules never delays one.
+            counters.Add(batch.SelectMany(write => write.Calls)
+                .Where(call => stored.Calls.Contains((call.ProjectId, call.EventId)))
+                .DistinctBy(call => (call.ProjectId, call.EventId)));
         }
         catch (Exception exception) when (batch.Count > 1)
         {
