@@ -28,7 +28,7 @@ public sealed record AlertRuleBody
     public int? WindowMinutes { get; init; }
 
     /// <summary>event_share only: no alert below this many attempts in the window, 1-1000000; 20 by default.</summary>
-    /// <example>20</example>
+    /// <example>null</example>
     public int? MinimumEvents { get; init; }
 
     /// <summary>
