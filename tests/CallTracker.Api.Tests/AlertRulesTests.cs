@@ -195,12 +195,18 @@ public sealed class AlertRulesTests(ApiFixture fixture)
             rules, new { name = "new", trigger = "new_issue", actions = email })).JsonAsync();
         var chosen = await (await project.Read.PostAsJsonAsync(rules, new
         {
-            name = "busy regressions", trigger = "regression", filter = new { outcomes = new[] { "busy" } },
+            name = "busy regressions",
+            trigger = "regression",
+            filter = new { outcomes = new[] { "busy" } },
             actions = email,
         })).JsonAsync();
         var counted = await (await project.Read.PostAsJsonAsync(rules, new
         {
-            name = "any burst", trigger = "event_count", threshold = 10, windowMinutes = 5, actions = email,
+            name = "any burst",
+            trigger = "event_count",
+            threshold = 10,
+            windowMinutes = 5,
+            actions = email,
         })).JsonAsync();
         var read = await project.Read.GetJsonAsync($"{rules}/{newIssue["id"]}");
 
@@ -249,14 +255,25 @@ public sealed class AlertRulesTests(ApiFixture fixture)
         var at = $"2026-12-01T08:{minute:00}:00Z";
         var message = new JsonObject
         {
-            ["alertId"] = 0, ["projectId"] = projectId, ["projectName"] = "test", ["ruleId"] = ruleId,
-            ["ruleName"] = "burst", ["kind"] = "fired", ["trigger"] = "event_count", ["summary"] = $"minute {minute}",
-            ["at"] = at, ["link"] = "http://localhost:5080/api/v1/issues",
+            ["alertId"] = 0,
+            ["projectId"] = projectId,
+            ["projectName"] = "test",
+            ["ruleId"] = ruleId,
+            ["ruleName"] = "burst",
+            ["kind"] = "fired",
+            ["trigger"] = "event_count",
+            ["summary"] = $"minute {minute}",
+            ["at"] = at,
+            ["link"] = "http://localhost:5080/api/v1/issues",
         };
         var deliveries = new JsonArray(new JsonObject
         {
-            ["channel"] = "webhook", ["target"] = "https://hooks.example.com/calltracker", ["status"] = "failed",
-            ["attempts"] = 3, ["lastError"] = "connection refused", ["sentAt"] = null,
+            ["channel"] = "webhook",
+            ["target"] = "https://hooks.example.com/calltracker",
+            ["status"] = "failed",
+            ["attempts"] = 3,
+            ["lastError"] = "connection refused",
+            ["sentAt"] = null,
         });
         return fixture.ExecuteSqlAsync(
             "INSERT INTO alerts (project_id, rule_id, kind, at, summary, message, deliveries) VALUES " +
@@ -274,7 +291,10 @@ public sealed class AlertRulesTests(ApiFixture fixture)
         actions = new
         {
             emails = new[] { "oncall@example.com" },
-            webhooks = new[] { new { url = "https://hooks.example.com/calltracker", format = "json", secret = Secret } },
+            webhooks = new[]
+            {
+                new { url = "https://hooks.example.com/calltracker", format = "json", secret = Secret },
+            },
         },
     };
 

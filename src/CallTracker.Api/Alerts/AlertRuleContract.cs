@@ -19,7 +19,9 @@ public sealed record AlertRuleBody
     /// <example>event_count</example>
     public string? Trigger { get; init; }
 
-    /// <summary>event_count: N events, a whole number 1-1000000; event_share: P percent, more than 0, at most 100.</summary>
+    /// <summary>
+    /// event_count: N events, a whole number 1-1000000; event_share: P percent, more than 0, at most 100.
+    /// </summary>
     /// <example>20</example>
     public double? Threshold { get; init; }
 

@@ -175,12 +175,17 @@ internal static class AlertRuleValidation
 
         foreach (var (key, value) in tags.Where(tag => !IsText(tag.Key) || !IsText(tag.Value)))
         {
-            errors.Add($"filter.tags.{key}", $"A tag's key and value are 1-{MaxText} characters, no control characters.");
+            errors.Add($"filter.tags.{key}",
+                $"A tag's key and value are 1-{MaxText} characters, no control characters.");
         }
 
         return new AlertFilter
         {
-            Outcomes = outcomes, Classes = classes, Codes = [.. codes.Distinct()], Agents = agents, Trunks = trunks,
+            Outcomes = outcomes,
+            Classes = classes,
+            Codes = [.. codes.Distinct()],
+            Agents = agents,
+            Trunks = trunks,
             Tags = tags,
         };
     }
@@ -197,7 +202,8 @@ internal static class AlertRuleValidation
         {
             if (!IsEmail(emails[index]))
             {
-                errors.Add($"actions.emails[{index}]", "An e-mail address, without a display name: oncall@example.com.");
+                errors.Add($"actions.emails[{index}]",
+                    "An e-mail address, without a display name: oncall@example.com.");
             }
         }
 
@@ -222,7 +228,8 @@ internal static class AlertRuleValidation
         if (url is null || url.Length > MaxUrl || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            errors.Add($"{path}.url", $"url is required: an absolute http or https URL of at most {MaxUrl} characters.");
+            errors.Add($"{path}.url",
+                $"url is required: an absolute http or https URL of at most {MaxUrl} characters.");
         }
 
         var format = body?.Format ?? "json";
