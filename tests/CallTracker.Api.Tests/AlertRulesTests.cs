@@ -49,6 +49,36 @@ public sealed class AlertRulesTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task APatch_ThatChangesTheTrigger_DropsTheWindowAndTakesTheDefaultOutcomes()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var rules = $"/api/v1/projects/{project.Id}/alert-rules";
+        var rule = await (await project.Read.PostAsJsonAsync(rules, new
+        {
+            name = "trunk burst",
+            trigger = "event_count",
+            threshold = 10,
+            windowMinutes = 5,
+            filter = new { trunks = new[] { "viettel-1" } },
+            actions = new { emails = new[] { "oncall@example.com" } },
+        })).JsonAsync();
+        var path = $"{rules}/{rule["id"]}";
+
+        var refused = await project.Read.PatchAsJsonAsync(path, new { threshold = 0, cooldownMinutes = -5 });
+        var patched = await (await project.Read.PatchAsJsonAsync(path, new { trigger = "regression" })).JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(["cooldownMinutes", "threshold"],
+            (await refused.JsonAsync())["errors"]!.AsObject().Select(error => error.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("regression", (string)patched["trigger"]!);
+        Assert.Null(patched["threshold"]);
+        Assert.Null(patched["windowMinutes"]);
+        Assert.Equal("viettel-1", (string)patched["filter"]!["trunks"]![0]!);
+        Assert.Contains("network_error", patched["filter"]!["outcomes"]!.AsArray().Select(outcome => (string)outcome!));
+        Assert.DoesNotContain("busy", patched["filter"]!["outcomes"]!.AsArray().Select(outcome => (string)outcome!));
+    }
+
+    [Fact]
     public async Task ARuleWithManyMistakes_NamesEveryBadFieldAtOnce()
     {
         var project = await fixture.CreateProjectAsync();
