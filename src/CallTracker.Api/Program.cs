@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CallTracker.Api.Alerts;
 using CallTracker.Api.Catalog;
 using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
@@ -131,6 +132,8 @@ try
     app.MapIngestKeysEndpoints();
     app.MapApiTokensEndpoints();
     app.MapErasuresEndpoints();
+    app.MapAlertRulesEndpoints();
+    app.MapAlertsEndpoints();
     app.MapHealthEndpoints();
     app.MapMetrics(registry: app.Services.GetRequiredService<ServiceMetrics>().Registry);
 

@@ -23,6 +23,10 @@ public sealed class CallTrackerDbContext(DbContextOptions<CallTrackerDbContext> 
 
     public DbSet<ProjectUsage> ProjectUsage => Set<ProjectUsage>();
 
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CallTrackerDbContext).Assembly);
