@@ -134,7 +134,10 @@ public static class AlertText
     /// <summary>The alert's link, made absolute under PublicUrl when the rule evaluator gave a path.</summary>
     public static string Link(AlertMessage alert, string? publicUrl)
     {
-        if (Uri.TryCreate(alert.Link, UriKind.Absolute, out _) || string.IsNullOrWhiteSpace(publicUrl))
+        // Not just "absolute": on Linux a path such as /issues/17 parses as an absolute file: URI.
+        var isWebAddress = Uri.TryCreate(alert.Link, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+        if (isWebAddress || string.IsNullOrWhiteSpace(publicUrl))
         {
             return alert.Link;
         }
