@@ -45,7 +45,8 @@ public sealed class ServiceMetrics
             });
 
         alertDeliveries = metrics.CreateCounter(
-            "calltracker_alert_deliveries_total", "Alert deliveries by channel and how they ended.", "channel", "result");
+            "calltracker_alert_deliveries_total", "Alert deliveries by channel and how they ended.",
+            "channel", "result");
 
         var depth = metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
         Registry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));

@@ -95,7 +95,8 @@ public sealed class SmtpSink : IAsyncDisposable
 }
 
 /// <summary>One request a <see cref="WebhookReceiver"/> got, and whether its signature held under the secret.</summary>
-public sealed record ReceivedWebhook(string Path, string Body, string? UserAgent, string? Signature, bool SignatureValid);
+public sealed record ReceivedWebhook(
+    string Path, string Body, string? UserAgent, string? Signature, bool SignatureValid);
 
 /// <summary>
 /// An HTTP receiver on a free loopback port, as a team's webhook endpoint would be: it checks the signature the
@@ -144,7 +145,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var parts = header.Split(',').Select(part => part.Split('=', 2)).Where(pair => pair.Length == 2)
             .ToDictionary(pair => pair[0], pair => pair[1]);
-        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1) || !long.TryParse(t, out var unix))
+        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1)
+            || !long.TryParse(t, out var unix))
         {
             return false;
         }

@@ -209,7 +209,7 @@ public sealed class AlertDelivery : BackgroundService
         }
     }
 
-    /// <summary>One attempt in a slot, bounded by AttemptTimeout: null when sent, else why not, secrets removed.</summary>
+    /// <summary>One attempt in a slot, within AttemptTimeout: null when sent, else why not, secrets removed.</summary>
     private async Task<(string? Error, bool Permanent)> AttemptAsync(Delivery delivery, CancellationToken stoppingToken)
     {
         await attemptSlots.WaitAsync(stoppingToken);
@@ -261,7 +261,7 @@ public sealed class AlertDelivery : BackgroundService
         }
     }
 
-    /// <summary>The messages of the exception and its causes: "Connection refused", "HTTP 500", an SMTP reply.</summary>
+    /// <summary>The messages of an exception and its causes: "Connection refused", "HTTP 500", an SMTP reply.</summary>
     private static string Describe(Exception exception)
     {
         var messages = new List<string>();

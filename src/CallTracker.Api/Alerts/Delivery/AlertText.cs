@@ -163,7 +163,9 @@ public static class AlertText
 
         if (alert.Count is { } count)
         {
-            var limit = alert.SharePercent is null && alert.Threshold is { } threshold ? $" (limit {Number(threshold)})" : "";
+            var limit = alert.SharePercent is null && alert.Threshold is { } threshold
+                ? $" (limit {Number(threshold)})"
+                : "";
             yield return ("Events", $"{Number(count)}{window}{limit}");
         }
 

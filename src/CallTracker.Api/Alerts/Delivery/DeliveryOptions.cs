@@ -39,13 +39,13 @@ public enum SmtpTlsMode
 /// <summary>How alerts are delivered: <c>CallTracker:Alerts</c>.</summary>
 public sealed class AlertsOptions
 {
-    /// <summary>The address people open CallTracker at (https://calltracker.example.com), for links in alerts.</summary>
+    /// <summary>Where people open CallTracker (https://calltracker.example.com), for links in alerts.</summary>
     public string? PublicUrl { get; set; }
 
     /// <summary>Attempts per delivery, the first included, before it is marked failed.</summary>
     public int DeliveryAttempts { get; set; } = 5;
 
-    /// <summary>Wait before the second attempt; it doubles after each (5, 10, 20, 40 s: a minute and a quarter).</summary>
+    /// <summary>Wait before the second attempt; it doubles after each (5, 10, 20, 40 s: 75 s in all).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CallTracker.Api.Hosting;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -6,7 +7,7 @@ using MimeKit;
 
 namespace CallTracker.Api.Alerts.Delivery;
 
-/// <summary>Mails an alert through the SMTP server of <c>CallTracker:Smtp</c>, one message to all its recipients.</summary>
+/// <summary>Mails an alert through the SMTP server of <c>CallTracker:Smtp</c>, one message to all recipients.</summary>
 public sealed class EmailSender(IOptions<CallTrackerOptions> options)
 {
     private readonly SmtpOptions smtp = options.Value.Smtp;
@@ -22,7 +23,7 @@ public sealed class EmailSender(IOptions<CallTrackerOptions> options)
         message.To.AddRange(recipients.Select(MailboxAddress.Parse));
 
         // Lets a mail client thread the "resolved" message under the one that fired.
-        message.Headers.Add("X-CallTracker-Alert", alert.AlertId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        message.Headers.Add("X-CallTracker-Alert", alert.AlertId.ToString(CultureInfo.InvariantCulture));
 
         var body = new BodyBuilder { TextBody = AlertText.Plain(alert, link), HtmlBody = AlertText.Html(alert, link) };
         message.Body = body.ToMessageBody();
@@ -30,7 +31,8 @@ public sealed class EmailSender(IOptions<CallTrackerOptions> options)
     }
 
     /// <summary>One attempt; <paramref name="cancellationToken"/> carries the attempt's timeout.</summary>
-    public async Task SendAsync(AlertMessage alert, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    public async Task SendAsync(
+        AlertMessage alert, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var message = Compose(alert, recipients);
 

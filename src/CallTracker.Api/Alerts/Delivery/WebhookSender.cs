@@ -56,7 +56,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
         return $"t={unixSeconds.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    /// <summary>One attempt; any answer but a 2xx is a failure. <paramref name="cancellationToken"/> carries the timeout.</summary>
+    /// <summary>One attempt: any answer but a 2xx fails it; <paramref name="cancellationToken"/> times it.</summary>
     public async Task SendAsync(AlertMessage alert, AlertWebhook webhook, CancellationToken cancellationToken)
     {
         var body = Body(alert, webhook.Format);
@@ -78,7 +78,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
         }
     }
 
-    /// <summary>Registers the named client: our User-Agent, and no redirects (a POST must not turn into a GET).</summary>
+    /// <summary>Registers the named client: our User-Agent, no redirects (a POST must not turn into a GET).</summary>
     public static void AddClient(IServiceCollection services) =>
         services.AddHttpClient(ClientName, client =>
             {
