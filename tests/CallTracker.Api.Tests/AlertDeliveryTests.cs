@@ -186,7 +186,7 @@ public sealed class AlertDeliveryTests
     }
 
     [Fact]
-    public async Task Enqueue_QueueFull_DropsAtOnceAndCountsIt()
+    public async Task Enqueue_QueueFull_DropsAtOnceCountsAndReportsIt()
     {
         // Not started: nothing takes deliveries off the queue, so its one place stays taken.
         await using var delivery = DeliveryHarness.Create(options => options.Alerts.QueueCapacity = 1);
@@ -196,10 +196,29 @@ public sealed class AlertDeliveryTests
         ]);
 
         var queuedAll = delivery.Alerts.Enqueue(Alert(), hooks);
+        var report = await delivery.FinalReportAsync(AlertDelivery.Webhook);
 
         Assert.False(queuedAll);
+        Assert.Equal((DeliveryStatus.Failed, 0), (report.Status, report.Attempts));
+        Assert.Contains("queue was full", report.LastError);
         var dropped = "calltracker_alert_deliveries_total{channel=\"webhook\",result=\"dropped\"} 1";
         Assert.Contains(dropped, await delivery.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task Email_UnparsableAddress_FailsAfterOneAttempt()
+    {
+        await using var delivery = await DeliveryHarness.StartAsync(options =>
+        {
+            options.Smtp.Host = "127.0.0.1";
+            options.Smtp.Port = Loopback.FreePort();
+        });
+
+        delivery.Alerts.Enqueue(Alert(), new AlertRecipients(["not an address <"], []));
+        var report = await delivery.FinalReportAsync(AlertDelivery.Email);
+
+        Assert.Equal(DeliveryStatus.Failed, report.Status);
+        Assert.Equal(1, report.Attempts);
     }
 
     [Fact]

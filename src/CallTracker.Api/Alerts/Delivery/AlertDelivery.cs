@@ -119,6 +119,10 @@ public sealed class AlertDelivery : BackgroundService
                 logger.LogWarning(
                     "Alert delivery dropped, the queue is full: rule {RuleId}, alert {AlertId}, {Channel} to {Target}",
                     alert.RuleId, alert.AlertId, delivery.Channel, delivery.Target);
+
+                // On the pool, so the history's store (a database write) never runs on the caller's thread.
+                _ = Task.Run(() => Report(
+                    delivery, DeliveryStatus.Failed, 0, "Dropped: the delivery queue was full", CancellationToken.None));
             }
         }
 
@@ -139,7 +143,10 @@ public sealed class AlertDelivery : BackgroundService
                     continue;
                 }
 
-                running[delivery.Id] = Task.Run(() => RunAsync(delivery, stoppingToken), CancellationToken.None);
+                // Recorded before it starts: a delivery that ends at once removes itself from what is running.
+                var start = new Task<Task>(() => RunAsync(delivery, stoppingToken));
+                running[delivery.Id] = start.Unwrap();
+                start.Start(TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
