@@ -7,6 +7,7 @@ using CallTracker.Api.Ingestion;
 using CallTracker.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Serilog;
 
 namespace CallTracker.Api.Tests;
 
@@ -76,6 +77,8 @@ public sealed class AlertDeliveryTests
         Assert.Equal(3, report.Attempts);
         Assert.Equal([1, 2], delivery.Reports.Where(r => r.Status == DeliveryStatus.Pending).Select(r => r.Attempts));
         Assert.All(delivery.Reports, r => Assert.DoesNotContain("smtp-password-never-shown", r.LastError ?? ""));
+        Assert.Contains("attempt 3 of 3", delivery.LogText);
+        Assert.DoesNotContain("smtp-password-never-shown", delivery.LogText);
     }
 
     [Fact]
@@ -140,6 +143,9 @@ public sealed class AlertDeliveryTests
         Assert.Equal($"http://127.0.0.1:{closed.Port}", report.Target);
         Assert.Equal([1, 2], delivery.Reports.Where(r => r.Status == DeliveryStatus.Pending).Select(r => r.Attempts));
         Assert.All(delivery.Reports, r => Assert.DoesNotContain("secret-path-token", r.LastError ?? ""));
+        Assert.Contains("attempt 3 of 3", delivery.LogText);
+        Assert.DoesNotContain("secret-path-token", delivery.LogText);
+        Assert.DoesNotContain(Secret, delivery.LogText);
         Assert.Contains(
             "calltracker_alert_deliveries_total{channel=\"webhook\",result=\"failed\"} 1", await delivery.MetricsAsync());
     }
@@ -295,7 +301,7 @@ public sealed class AlertDeliveryTests
             configure?.Invoke(options);
 
             var collection = new ServiceCollection();
-            collection.AddLogging();
+            collection.AddSerilog(new LoggerConfiguration().WriteTo.Sink(Logs).CreateLogger(), dispose: true);
             collection.AddSingleton(Options.Create(options));
             collection.AddSingleton(TimeProvider.System);
             collection.AddSingleton<IngestQueue>();
@@ -307,6 +313,11 @@ public sealed class AlertDeliveryTests
         }
 
         public AlertDelivery Alerts => services.GetRequiredService<AlertDelivery>();
+
+        /// <summary>What the delivery logged, rendered with its property values.</summary>
+        public LogCollector Logs { get; } = new();
+
+        public string LogText => string.Join("\n", Logs.Events.Select(logEvent => logEvent.RenderMessage()));
 
         public IReadOnlyList<DeliveryReport> Reports
         {

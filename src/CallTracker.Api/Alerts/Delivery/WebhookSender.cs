@@ -86,7 +86,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
                 // The attempt's own timeout (AlertsOptions.AttemptTimeout) bounds each request instead.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // The factory's own request logs name the whole URL, and a webhook's path may be its secret (Slack's
+            // is): AlertDelivery logs each attempt with the scheme, host and port only.
+            .RemoveAllLoggers();
 }
 
 /// <summary>A webhook answered with something other than a 2xx.</summary>
