@@ -146,8 +146,8 @@ public sealed class AlertDeliveryTests
         Assert.Contains("attempt 3 of 3", delivery.LogText);
         Assert.DoesNotContain("secret-path-token", delivery.LogText);
         Assert.DoesNotContain(Secret, delivery.LogText);
-        Assert.Contains(
-            "calltracker_alert_deliveries_total{channel=\"webhook\",result=\"failed\"} 1", await delivery.MetricsAsync());
+        var failed = "calltracker_alert_deliveries_total{channel=\"webhook\",result=\"failed\"} 1";
+        Assert.Contains(failed, await delivery.MetricsAsync());
     }
 
     [Fact]

@@ -121,8 +121,8 @@ public sealed class AlertDelivery : BackgroundService
                     alert.RuleId, alert.AlertId, delivery.Channel, delivery.Target);
 
                 // On the pool, so the history's store (a database write) never runs on the caller's thread.
-                _ = Task.Run(() => Report(
-                    delivery, DeliveryStatus.Failed, 0, "Dropped: the delivery queue was full", CancellationToken.None));
+                const string Dropped = "Dropped: the delivery queue was full";
+                _ = Task.Run(() => Report(delivery, DeliveryStatus.Failed, 0, Dropped, CancellationToken.None));
             }
         }
 
