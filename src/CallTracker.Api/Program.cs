@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CallTracker.Api.Alerts;
+using CallTracker.Api.Alerts.Delivery;
 using CallTracker.Api.Catalog;
 using CallTracker.Api.ErrorEvents;
 using CallTracker.Api.Events;
@@ -66,6 +67,7 @@ try
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton<RetentionSweeper>();
     builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
+    builder.Services.AddAlertDelivery();
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
         services.GetRequiredService<CallEventEnricher>(),

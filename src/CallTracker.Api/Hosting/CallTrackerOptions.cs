@@ -1,3 +1,5 @@
+using CallTracker.Api.Alerts.Delivery;
+
 namespace CallTracker.Api.Hosting;
 
 /// <summary>Everything under the <c>CallTracker</c> configuration section.</summary>
@@ -24,6 +26,10 @@ public sealed class CallTrackerOptions
     public LimitsOptions Limits { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public AlertsOptions Alerts { get; set; } = new();
 }
 
 /// <summary>How long what is stored is kept; see <see cref="Hosting.RetentionSweeper"/>.</summary>

@@ -19,6 +19,7 @@ public sealed class ServiceMetrics
     private readonly Histogram batchEvents;
     private readonly Histogram commitSeconds;
     private readonly Histogram reportSeconds;
+    private readonly Counter alertDeliveries;
 
     public ServiceMetrics(IngestQueue queue)
     {
@@ -42,6 +43,10 @@ public sealed class ServiceMetrics
                 LabelNames = ["report"],
                 Buckets = Histogram.ExponentialBuckets(0.001, 2, 14),
             });
+
+        alertDeliveries = metrics.CreateCounter(
+            "calltracker_alert_deliveries_total", "Alert deliveries by channel and how they ended.",
+            "channel", "result");
 
         var depth = metrics.CreateGauge("calltracker_ingest_queue_depth", "Events waiting for their batch's commit.");
         Registry.AddBeforeCollectCallback(() => depth.Set(queue.Depth));
@@ -75,4 +80,7 @@ public sealed class ServiceMetrics
 
     public void Report(string report, TimeSpan elapsed) =>
         reportSeconds.WithLabels(report).Observe(elapsed.TotalSeconds);
+
+    /// <summary>result: sent, failed (every attempt), dropped (the delivery queue was full).</summary>
+    public void AlertDelivery(string channel, string result) => alertDeliveries.WithLabels(channel, result).Inc();
 }
