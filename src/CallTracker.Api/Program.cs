@@ -63,11 +63,15 @@ try
     builder.Services.AddSingleton<IngestQueue>();
     builder.Services.AddSingleton<IngestKeyCache>();
     builder.Services.AddSingleton<ServiceMetrics>();
-    builder.Services.AddSingleton<CallTracker.Api.Alerts.MinuteCounters>();
+    builder.Services.AddSingleton<MinuteCounters>();
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton<RetentionSweeper>();
     builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
+    // The history's reporter before the delivery, whose default reporter records nothing.
+    builder.Services.AddSingleton(services => AlertHistory.Reporter(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
     builder.Services.AddAlertDelivery();
+    builder.Services.AddSingleton<AlertEvaluator>();
+    builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluator>());
     builder.Services.AddSingleton(services => new EventParser(
         services.GetRequiredService<IOptions<CallTrackerOptions>>().Value.Ingestion,
         services.GetRequiredService<CallEventEnricher>(),

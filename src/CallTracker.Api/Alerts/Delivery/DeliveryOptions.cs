@@ -59,4 +59,10 @@ public sealed class AlertsOptions
 
     /// <summary>Attempts in progress at once: a few slow servers cannot hold up every other delivery.</summary>
     public int MaxConcurrentAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// How often the windowed rules are evaluated: a burst is seen within this much of its last event. Fifteen
+    /// seconds against windows of minutes; each round reads minute counters, never events.
+    /// </summary>
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

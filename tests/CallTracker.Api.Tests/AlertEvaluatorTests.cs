@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CallTracker.Api.Alerts;
+using CallTracker.Api.Security;
+using CallTracker.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
+
+namespace CallTracker.Api.Tests;
+
+/// <summary>
+/// Issue 8's "done when": a burst of failed calls that matches a rule gives exactly one e-mail (read back from a
+/// real SMTP server) and one signed webhook; a second burst inside the cool-down gives none; the history shows
+/// what was sent. Rounds are run by the test, not the timer, so that nothing depends on timing.
+/// </summary>
+[Collection(ApiSuite.Name)]
+public sealed class AlertEvaluatorTests(ApiFixture fixture)
+{
+    private const string Secret = "whsec-evaluator-0123456789abcdef";
+
+    [Fact]
+    public async Task ABurst_GivesOneEmailAndOneSignedWebhook_AndASecondBurstInTheCooldownNone()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("CallTracker:Smtp:Host", "127.0.0.1")
+            .UseSetting("CallTracker:Smtp:Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .UseSetting("CallTracker:Smtp:TlsMode", "None")
+            .UseSetting("CallTracker:Alerts:PublicUrl", "https://calltracker.example.com")
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        var project = await fixture.CreateProjectAsync();
+        var ingest = host.CreateClient();
+        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
+        var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        var rule = await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "Network errors on viettel-1",
+            trigger = "event_count",
+            threshold = 3,
+            windowMinutes = 5,
+            filter = new { outcomes = new[] { "network_error" }, trunks = new[] { "viettel-1" } },
+            actions = new
+            {
+                emails = new[] { "oncall@calltracker.test" },
+                webhooks = new[] { new { url = receiver.Url("/hooks/calltracker").ToString(), secret = Secret } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+
+        await BurstAsync(ingest);
+        var first = await evaluator.EvaluateAsync(default);
+        var mail = await EventuallyAsync(() => smtp.Messages(), count: 1);
+        var hook = await EventuallyAsync(() => receiver.Received, count: 1);
+        await BurstAsync(ingest);
+        var second = await evaluator.EvaluateAsync(default);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var history = await EventuallyAsync(async () =>
+        {
+            var alerts = await admin.GetJsonAsync($"/api/v1/projects/{project.Id}/alerts");
+            var deliveries = alerts["items"]![0]!["deliveries"]!.AsArray();
+            return deliveries.All(delivery => (string)delivery!["status"]! == "sent") ? alerts : null;
+        });
+
+        Assert.Single(first, alert => alert.ProjectId == project.Id);
+        Assert.DoesNotContain(second, alert => alert.ProjectId == project.Id);
+        Assert.Single(smtp.Messages());
+        Assert.Single(receiver.Received);
+        Assert.Equal("[CallTracker] Network errors on viettel-1: 5 in 5 min (limit 3)", mail[0].Subject);
+        Assert.Contains("503", mail[0].TextBody, StringComparison.Ordinal);
+        Assert.True(hook[0].SignatureValid);
+        Assert.Contains("\"kind\":\"fired\"", hook[0].Body, StringComparison.Ordinal);
+        Assert.Single(history["items"]!.AsArray());
+        Assert.Equal(2, history["items"]![0]!["deliveries"]!.AsArray().Count);
+    }
+
+    private static async Task BurstAsync(HttpClient ingest)
+    {
+        var burst = Enumerable.Range(0, 5)
+            .Select(_ => new { occurredAt = MinutesAgo(0), sipCode = 503, trunk = "viettel-1" }).ToArray();
+        (await ingest.PostEventsAsync(burst)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Waits (bounded: 10 s) for a delivery that runs in the background to arrive.</summary>
+    private static async Task<IReadOnlyList<T>> EventuallyAsync<T>(Func<IReadOnlyList<T>> read, int count)
+    {
+        for (var attempt = 0; attempt < 100 && read().Count < count; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        return read();
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> read)
+        where T : class
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await read() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The history never showed every delivery sent.");
+    }
+}
