@@ -64,6 +64,7 @@ try
     builder.Services.AddSingleton<IngestKeyCache>();
     builder.Services.AddSingleton<ServiceMetrics>();
     builder.Services.AddSingleton<MinuteCounters>();
+    builder.Services.AddSingleton<IssueChanges>();
     builder.Services.AddHostedService<BatchWriter>();
     builder.Services.AddSingleton<RetentionSweeper>();
     builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());

@@ -82,6 +82,12 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 phone_problem, fingerprint
             FROM kept
         ),
+        issues_before AS (
+            -- The statement's snapshot: each touched issue as it was before this batch, to tell a reopened one.
+            SELECT issue.project_id, issue.fingerprint, issue.status FROM issues AS issue
+            JOIN (SELECT DISTINCT project_id, fingerprint FROM kept WHERE fingerprint IS NOT NULL) AS touched
+                USING (project_id, fingerprint)
+        ),
         issues_kept AS (
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
@@ -101,6 +107,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
                 regression = issues.regression OR (issues.status = 'resolved' AND (NOT issues.customer_behaviour
                     OR (SELECT customer_behaviour_regresses FROM projects WHERE id = issues.project_id)))
+            RETURNING project_id, id, fingerprint, xmax = 0 AS created
         ),
         rolled_up AS (
             INSERT INTO call_rollups (
@@ -116,7 +123,12 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 q850_cause, outcome, agent, trunk, country, carrier)
             DO UPDATE SET count = call_rollups.count + excluded.count
         )
-        SELECT project_id, event_id FROM claimed
+        SELECT project_id, event_id, NULL::bigint, NULL::boolean FROM claimed
+        UNION ALL
+        -- The issues this batch created or reopened, for the alert rules on new issues and regressions.
+        SELECT kept_issue.project_id, NULL::uuid, kept_issue.id, kept_issue.created
+        FROM issues_kept AS kept_issue LEFT JOIN issues_before USING (project_id, fingerprint)
+        WHERE kept_issue.created OR issues_before.status = 'resolved'
         """;
 
     /// <summary>
@@ -136,7 +148,18 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         if (uniqueCalls.Count > 0)
         {
             await using var command = CallsCommand(connection, uniqueCalls);
-            await ReadKeysAsync(command, stored.Calls, cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.IsDBNull(2))
+                {
+                    stored.Calls.Add((reader.GetInt32(0), reader.GetGuid(1)));
+                }
+                else
+                {
+                    stored.Issues.Add(new IssueChange(reader.GetInt32(0), reader.GetInt64(2), reader.GetBoolean(3)));
+                }
+            }
         }
 
         if (uniqueErrors.Count > 0)
@@ -540,4 +563,11 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
 
 /// <summary>The (project, event id) pairs a write stored; any other was a duplicate.</summary>
 public sealed record StoredEvents(
-    HashSet<(int ProjectId, Guid EventId)> Calls, HashSet<(int ProjectId, Guid EventId)> Errors);
+    HashSet<(int ProjectId, Guid EventId)> Calls, HashSet<(int ProjectId, Guid EventId)> Errors)
+{
+    /// <summary>Failed-call issues the batch created or reopened (a resolved one that failed again).</summary>
+    public List<IssueChange> Issues { get; } = [];
+}
+
+/// <summary>An issue a batch created (<paramref name="Created"/>) or reopened from resolved.</summary>
+public sealed record IssueChange(int ProjectId, long IssueId, bool Created);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using CallTracker.Api.Alerts;
 using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
+using CallTracker.Storage.Entities;
 using Microsoft.Extensions.DependencyInjection;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
@@ -75,6 +76,55 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
         Assert.Contains("\"kind\":\"fired\"", hook[0].Body, StringComparison.Ordinal);
         Assert.Single(history["items"]!.AsArray());
         Assert.Equal(2, history["items"]![0]!["deliveries"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task ANewIssueAndARegression_FireTheirRules_OnlyForOutcomesSomeoneCanActOn_AndOncePerCooldown()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        var project = await fixture.CreateProjectAsync();
+        var ingest = host.CreateClient();
+        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
+        var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        foreach (var trigger in new[] { "new_issue", "regression" })
+        {
+            var created = await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+            {
+                name = trigger,
+                trigger,
+                actions = new { webhooks = new[] { new { url = receiver.Url($"/{trigger}").ToString(), secret = Secret } } },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+        async Task<IReadOnlyList<Alert>> PostThenEvaluateAsync(int code)
+        {
+            (await ingest.PostEventsAsync(new { occurredAt = MinutesAgo(0), sipCode = code })).EnsureSuccessStatusCode();
+            return (await evaluator.EvaluateAsync(default)).Where(alert => alert.ProjectId == project.Id).ToList();
+        }
+
+        var busy = await PostThenEvaluateAsync(486);
+        var invalid = await PostThenEvaluateAsync(404);
+        var anotherInTheCooldown = await PostThenEvaluateAsync(403);
+        var issues = await admin.GetJsonAsync("/api/v1/issues?code=404");
+        var issueId = (long)issues["items"]![0]!["id"]!;
+        (await admin.PatchAsJsonAsync($"/api/v1/issues/{issueId}", new { status = "resolved" })).EnsureSuccessStatusCode();
+        var regression = await PostThenEvaluateAsync(404);
+        var hooks = await EventuallyAsync(() => receiver.Received, count: 2);
+
+        Assert.Empty(busy);
+        Assert.Equal("new_issue: new issue, 404 Not Found", Assert.Single(invalid).Summary);
+        Assert.Empty(anotherInTheCooldown);
+        Assert.StartsWith("regression: back after it was resolved", Assert.Single(regression).Summary,
+            StringComparison.Ordinal);
+        Assert.Equal(["/new_issue", "/regression"], hooks.Select(hook => hook.Path).Order());
+        Assert.All(hooks, hook => Assert.True(hook.SignatureValid));
+        Assert.Contains($"\"issueId\":{issueId}", hooks.Single(hook => hook.Path == "/regression").Body,
+            StringComparison.Ordinal);
     }
 
     private static async Task BurstAsync(HttpClient ingest)

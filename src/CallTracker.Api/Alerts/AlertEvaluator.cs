@@ -18,13 +18,14 @@ namespace CallTracker.Api.Alerts;
 /// last fired) lives in its row, so a restart neither repeats an alert nor forgets a cool-down.
 /// </summary>
 /// <remarks>
-/// TODO: new_issue and regression are not evaluated yet: they need the writer's statement to say which issues
-/// it created or reopened (RETURNING from its issue upsert); see the issue note. A rule with a tag filter is
-/// skipped, since the counters do not count tags.
+/// new_issue and regression rules fire on the issues the writer's statement reports it created or reopened
+/// (IssueChanges), in the next round. TODO: a windowed rule with a tag filter is skipped, since the counters do
+/// not count tags (see MinuteCounters).
 /// </remarks>
 public sealed class AlertEvaluator(
-    IServiceScopeFactory scopes, MinuteCounters counters, AlertDelivery delivery, NpgsqlDataSource dataSource,
-    IOptions<CallTrackerOptions> options, TimeProvider clock, ILogger<AlertEvaluator> logger) : BackgroundService
+    IServiceScopeFactory scopes, MinuteCounters counters, IssueChanges issueChanges, AlertDelivery delivery,
+    NpgsqlDataSource dataSource, IOptions<CallTrackerOptions> options, TimeProvider clock,
+    ILogger<AlertEvaluator> logger) : BackgroundService
 {
     private readonly TimeSpan interval = options.Value.Alerts.EvaluationInterval;
 
@@ -67,9 +68,130 @@ public sealed class AlertEvaluator(
             written.Add(alert);
         }
 
+        written.AddRange(await IssueAlertsAsync(db, now, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         counters.Prune();
         return written;
+    }
+
+    /// <summary>
+    /// The new_issue and regression rules, over the issues created or reopened since the last round: a rule fires
+    /// for the first issue its filter matches (outcome, class, code, trunk: an issue has no one agent) once its
+    /// cool-down has passed, with the issue's link. These rules have no back-to-normal.
+    /// </summary>
+    private async Task<List<Alert>> IssueAlertsAsync(
+        CallTrackerDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changes = issueChanges.TakeAll();
+        var written = new List<Alert>();
+        if (changes.Count == 0)
+        {
+            return written;
+        }
+
+        var projectIds = changes.Select(change => change.ProjectId).Distinct().ToList();
+        var rules = await db.AlertRules
+            .Where(rule => rule.Enabled && projectIds.Contains(rule.ProjectId)
+                && (rule.Trigger == AlertTriggers.NewIssue || rule.Trigger == AlertTriggers.Regression))
+            .OrderBy(rule => rule.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var change in changes)
+        {
+            var trigger = change.Created ? AlertTriggers.NewIssue : AlertTriggers.Regression;
+            var matching = rules.Where(rule => rule.ProjectId == change.ProjectId && rule.Trigger == trigger
+                && (rule.LastFiredAt is not { } last || now - last >= TimeSpan.FromMinutes(rule.CooldownMinutes)))
+                .ToList();
+            if (matching.Count == 0)
+            {
+                continue;
+            }
+
+            var issue = await db.Issues.AsNoTracking()
+                .FirstOrDefaultAsync(issue => issue.ProjectId == change.ProjectId && issue.Id == change.IssueId,
+                    cancellationToken);
+            if (issue is null)
+            {
+                continue;
+            }
+
+            foreach (var rule in matching.Where(rule => Matches(AlertJson.Read<AlertFilter>(rule.Filter), issue)))
+            {
+                rule.LastFiredAt = now;
+                written.Add(await WriteIssueAlertAsync(db, rule, issue, now, cancellationToken));
+            }
+        }
+
+        return written;
+    }
+
+    private static bool Matches(AlertFilter filter, Issue issue) =>
+        filter.Tags.Count == 0
+        && (filter.Outcomes.Length == 0 || (issue.Outcome is { } outcome && filter.Outcomes.Contains(outcome)))
+        && (filter.Classes.Length == 0 || (issue.ResponseClass is { } responseClass
+            && filter.Classes.Contains(responseClass)))
+        && (filter.Codes.Length == 0 || (issue.SipCode is { } code && filter.Codes.Contains(code)))
+        && (filter.Trunks.Length == 0 || (issue.Trunk is { } trunk && filter.Trunks.Contains(trunk)));
+
+    private async Task<Alert> WriteIssueAlertAsync(
+        CallTrackerDbContext db, AlertRule rule, Issue issue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var summary = rule.Trigger == AlertTriggers.NewIssue
+            ? $"{rule.Name}: new issue, {issue.Title}"
+            : $"{rule.Name}: back after it was resolved, {issue.Title}";
+        var alert = new Alert
+        {
+            ProjectId = rule.ProjectId,
+            RuleId = rule.Id,
+            Kind = AlertKinds.Fired,
+            At = now,
+            Summary = summary,
+        };
+        db.Alerts.Add(alert);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var project = await db.Projects.AsNoTracking().Where(project => project.Id == rule.ProjectId)
+            .Select(project => project.Name).FirstAsync(cancellationToken);
+        var outcome = issue.Outcome ?? "unknown";
+        var decision = Sip.OutcomeRules.Decide(issue.SipCode, [], issue.LocalCause);
+        var message = new AlertMessage
+        {
+            AlertId = alert.Id,
+            ProjectId = rule.ProjectId,
+            ProjectName = project,
+            RuleId = rule.Id,
+            RuleName = rule.Name,
+            Kind = AlertKinds.Fired,
+            Trigger = rule.Trigger,
+            Summary = summary,
+            At = now,
+            Count = issue.EventCount,
+            TopCodes = [new AlertCode(issue.SipCode, issue.LocalCause,
+                issue.SipCode is { } code ? Sip.SipStatusCodes.StandardPhrase(code) ?? "" : issue.LocalCause ?? "",
+                issue.EventCount)],
+            TopOutcomes = [new AlertOutcome(outcome,
+                Sip.Outcome.Labels.TryGetValue(outcome, out var label) ? label.En : outcome, decision.Remedy.En,
+                issue.EventCount)],
+            IssueId = issue.Id,
+            Link = $"/api/v1/issues/{issue.Id}",
+        };
+        await DispatchAsync(db, alert, rule, message, cancellationToken);
+        return alert;
+    }
+
+    /// <summary>The message into the history row, the deliveries pending, then the delivery queued.</summary>
+    private async Task DispatchAsync(
+        CallTrackerDbContext db, Alert alert, AlertRule rule, AlertMessage message, CancellationToken cancellationToken)
+    {
+        var actions = AlertJson.Read<AlertActions>(rule.Actions);
+        alert.Message = AlertJson.Write(message);
+        alert.Deliveries = AlertJson.Write(Pending(actions));
+        await db.SaveChangesAsync(cancellationToken);
+
+        var webhooks = actions.Webhooks.Select(webhook => new AlertWebhook(new Uri(webhook.Url), webhook.Secret,
+            webhook.Format == "slack" ? WebhookFormat.Slack : WebhookFormat.Json)).ToList();
+        delivery.Enqueue(message, new AlertRecipients(actions.Emails, webhooks));
+        logger.LogInformation("Alert {AlertId} of rule {RuleId} in project {ProjectId}: {Kind}",
+            alert.Id, rule.Id, rule.ProjectId, alert.Kind);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -135,16 +257,7 @@ public sealed class AlertEvaluator(
             Link = string.Create(CultureInfo.InvariantCulture,
                 $"/api/v1/reports/codes?from={from.UtcDateTime:yyyy-MM-ddTHH:mm}Z&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z"),
         };
-        var actions = AlertJson.Read<AlertActions>(rule.Actions);
-        alert.Message = AlertJson.Write(message);
-        alert.Deliveries = AlertJson.Write(Pending(actions));
-        await db.SaveChangesAsync(cancellationToken);
-
-        var webhooks = actions.Webhooks.Select(webhook => new AlertWebhook(new Uri(webhook.Url), webhook.Secret,
-            webhook.Format == "slack" ? WebhookFormat.Slack : WebhookFormat.Json)).ToList();
-        delivery.Enqueue(message, new AlertRecipients(actions.Emails, webhooks));
-        logger.LogInformation("Alert {AlertId} of rule {RuleId} in project {ProjectId}: {Kind}",
-            alert.Id, rule.Id, rule.ProjectId, kind);
+        await DispatchAsync(db, alert, rule, message, cancellationToken);
         return alert;
     }
 

@@ -20,7 +20,8 @@ namespace CallTracker.Api.Ingestion;
 /// </remarks>
 public sealed class BatchWriter(
     IngestQueue queue, EventWriter writer, ServiceMetrics metrics, Alerts.MinuteCounters counters,
-    IOptions<CallTrackerOptions> options, ILogger<BatchWriter> logger) : BackgroundService
+    Alerts.IssueChanges issueChanges, IOptions<CallTrackerOptions> options, ILogger<BatchWriter> logger)
+    : BackgroundService
 {
     private readonly int maxBatchEvents = options.Value.Ingestion.MaxBatchEvents;
     private readonly TimeSpan linger = options.Value.Ingestion.BatchLinger;
@@ -96,6 +97,7 @@ public sealed class BatchWriter(
             counters.Add(batch.SelectMany(write => write.Calls)
                 .Where(call => stored.Calls.Contains((call.ProjectId, call.EventId)))
                 .DistinctBy(call => (call.ProjectId, call.EventId)));
+            issueChanges.Add(stored.Issues);
         }
         catch (Exception exception) when (batch.Count > 1)
         {
