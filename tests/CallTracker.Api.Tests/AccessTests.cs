@@ -202,7 +202,8 @@ public sealed class AccessTests(ApiFixture fixture)
         var mine = await fixture.CreateProjectAsync("mine", Scopes.Admin, Scopes.ReadPhone);
         var theirs = await fixture.CreateProjectAsync("theirs");
         // Letters only: a run of digits would be masked as a possible phone number, and never be seen.
-        var marker = "theirs" + string.Concat($"{Guid.NewGuid():N}"[..14].Select(c => char.IsAsciiDigit(c) ? (char)('g' + c - '0') : c));
+        var marker = "theirs" + string.Concat(
+            $"{Guid.NewGuid():N}"[..14].Select(c => char.IsAsciiDigit(c) ? (char)('g' + c - '0') : c));
         var theirEvent = Guid.NewGuid();
         await theirs.Ingest.PostEventsAsync(new
         {

@@ -89,7 +89,8 @@ public sealed class PhoneHmacTests(ApiFixture fixture) : IAsyncLifetime
             "AND jsonb_typeof(extra->'attempt') = 'number'"));
         // In clear the fingerprint hashes the number itself; here, its token.
         Assert.Equal(0, await fixture.CountSqlAsync(
-            $"SELECT count(*) {where} AND fingerprint IN (SELECT fingerprint FROM call_events WHERE project_id = {clear.Id})"));
+            $"SELECT count(*) {where} AND fingerprint IN " +
+            $"(SELECT fingerprint FROM call_events WHERE project_id = {clear.Id})"));
     }
 
     [Fact]

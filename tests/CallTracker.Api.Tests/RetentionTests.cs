@@ -59,7 +59,8 @@ public sealed class RetentionTests(ApiFixture fixture) : IAsyncLifetime
             $"SELECT sum(count)::bigint FROM call_rollups WHERE project_id = {project.Id} AND grain = 'd' " +
             "AND dimension_set = 0"));
         Assert.Equal(0, await fixture.CountSqlAsync(
-            $"SELECT count(*) FROM call_rollups WHERE project_id = {project.Id} AND period_start < now() - '60 days'::interval"));
+            $"SELECT count(*) FROM call_rollups WHERE project_id = {project.Id} " +
+            "AND period_start < now() - '60 days'::interval"));
         Assert.Equal(1, await Count("issues"));
 
         Task<long> Count(string table) =>

@@ -203,7 +203,8 @@ public sealed class AlertEvaluator(
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
             // Windows then start from what arrives; the database may come up after us.
-            logger.LogWarning("Alert counters not rebuilt ({Reason}); counting from now", Http.Problems.SafeReason(exception));
+            logger.LogWarning("Alert counters not rebuilt ({Reason}); counting from now",
+                Http.Problems.SafeReason(exception));
         }
 
         using var timer = new PeriodicTimer(interval, clock);
@@ -255,7 +256,8 @@ public sealed class AlertEvaluator(
             TopCodes = RuleEvaluation.TopCodes(window),
             TopOutcomes = RuleEvaluation.TopOutcomes(window),
             Link = string.Create(CultureInfo.InvariantCulture,
-                $"/api/v1/reports/codes?from={from.UtcDateTime:yyyy-MM-ddTHH:mm}Z&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z"),
+                $"/api/v1/reports/codes?from={from.UtcDateTime:yyyy-MM-ddTHH:mm}Z" +
+                $"&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z"),
         };
         await DispatchAsync(db, alert, rule, message, cancellationToken);
         return alert;

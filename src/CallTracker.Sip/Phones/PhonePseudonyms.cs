@@ -64,7 +64,9 @@ public sealed partial class PhonePseudonyms
         return Token(canonical.Length > 0 ? canonical : dialled.Trim());
     }
 
-    /// <summary>The tokens a number may have been stored under, for erasing it (see <see cref="TokenOf(string)"/>).</summary>
+    /// <summary>
+    /// The tokens a number may have been stored under, for erasing it (see <see cref="TokenOf(string)"/>).
+    /// </summary>
     public string[] TokensOf(string dialled)
     {
         var digits = new string(dialled.Where(char.IsAsciiDigit).ToArray());
