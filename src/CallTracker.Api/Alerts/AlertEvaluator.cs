@@ -132,38 +132,16 @@ public sealed class AlertEvaluator(
         && (filter.Codes.Length == 0 || (issue.SipCode is { } code && filter.Codes.Contains(code)))
         && (filter.Trunks.Length == 0 || (issue.Trunk is { } trunk && filter.Trunks.Contains(trunk)));
 
-    private async Task<Alert> WriteIssueAlertAsync(
+    private Task<Alert> WriteIssueAlertAsync(
         CallTrackerDbContext db, AlertRule rule, Issue issue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var summary = rule.Trigger == AlertTriggers.NewIssue
             ? $"{rule.Name}: new issue, {issue.Title}"
             : $"{rule.Name}: back after it was resolved, {issue.Title}";
-        var alert = new Alert
-        {
-            ProjectId = rule.ProjectId,
-            RuleId = rule.Id,
-            Kind = AlertKinds.Fired,
-            At = now,
-            Summary = summary,
-        };
-        db.Alerts.Add(alert);
-        await db.SaveChangesAsync(cancellationToken);
-
-        var project = await db.Projects.AsNoTracking().Where(project => project.Id == rule.ProjectId)
-            .Select(project => project.Name).FirstAsync(cancellationToken);
         var outcome = issue.Outcome ?? "unknown";
         var decision = Sip.OutcomeRules.Decide(issue.SipCode, [], issue.LocalCause);
-        var message = new AlertMessage
+        return AddAsync(db, rule, AlertKinds.Fired, summary, now, message => message with
         {
-            AlertId = alert.Id,
-            ProjectId = rule.ProjectId,
-            ProjectName = project,
-            RuleId = rule.Id,
-            RuleName = rule.Name,
-            Kind = AlertKinds.Fired,
-            Trigger = rule.Trigger,
-            Summary = summary,
-            At = now,
             Count = issue.EventCount,
             TopCodes = [new AlertCode(issue.SipCode, issue.LocalCause,
                 issue.SipCode is { } code ? Sip.SipStatusCodes.StandardPhrase(code) ?? "" : issue.LocalCause ?? "",
@@ -173,15 +151,37 @@ public sealed class AlertEvaluator(
                 issue.EventCount)],
             IssueId = issue.Id,
             Link = $"/api/v1/issues/{issue.Id}",
-        };
-        await DispatchAsync(db, alert, rule, message, cancellationToken);
-        return alert;
+        }, cancellationToken);
     }
 
-    /// <summary>The message into the history row, the deliveries pending, then the delivery queued.</summary>
-    private async Task DispatchAsync(
-        CallTrackerDbContext db, Alert alert, AlertRule rule, AlertMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// One alert, as every trigger writes it: the history row first (its id goes in the message), then the message
+    /// <paramref name="complete"/> fills in with the trigger's numbers and link, the deliveries pending, then the
+    /// delivery queued. An alert the delivery never got is still in the history, with its deliveries pending.
+    /// </summary>
+    private async Task<Alert> AddAsync(
+        CallTrackerDbContext db, AlertRule rule, string kind, string summary, DateTimeOffset now,
+        Func<AlertMessage, AlertMessage> complete, CancellationToken cancellationToken)
     {
+        var alert = new Alert { ProjectId = rule.ProjectId, RuleId = rule.Id, Kind = kind, At = now, Summary = summary };
+        db.Alerts.Add(alert);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var project = await db.Projects.AsNoTracking().Where(project => project.Id == rule.ProjectId)
+            .Select(project => project.Name).FirstAsync(cancellationToken);
+        var message = complete(new AlertMessage
+        {
+            AlertId = alert.Id,
+            ProjectId = rule.ProjectId,
+            ProjectName = project,
+            RuleId = rule.Id,
+            RuleName = rule.Name,
+            Kind = kind,
+            Trigger = rule.Trigger,
+            Summary = summary,
+            At = now,
+            Link = "",
+        });
         var actions = AlertJson.Read<AlertActions>(rule.Actions);
         alert.Message = AlertJson.Write(message);
         alert.Deliveries = AlertJson.Write(Pending(actions));
@@ -191,7 +191,8 @@ public sealed class AlertEvaluator(
             webhook.Format == "slack" ? WebhookFormat.Slack : WebhookFormat.Json)).ToList();
         delivery.Enqueue(message, new AlertRecipients(actions.Emails, webhooks));
         logger.LogInformation("Alert {AlertId} of rule {RuleId} in project {ProjectId}: {Kind}",
-            alert.Id, rule.Id, rule.ProjectId, alert.Kind);
+            alert.Id, rule.Id, rule.ProjectId, kind);
+        return alert;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -221,34 +222,14 @@ public sealed class AlertEvaluator(
         }
     }
 
-    /// <summary>
-    /// The history row first (its id goes in the message), then the message, then the delivery: an alert the
-    /// delivery never got is still in the history, with its deliveries pending.
-    /// </summary>
-    private async Task<Alert> WriteAsync(
+    private Task<Alert> WriteAsync(
         CallTrackerDbContext db, AlertRule rule, WindowRule spec, RuleDecision decision, WindowCount window,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var kind = decision == RuleDecision.Fire ? AlertKinds.Fired : AlertKinds.Resolved;
-        var summary = Summary(rule, spec, window, kind);
-        var alert = new Alert { ProjectId = rule.ProjectId, RuleId = rule.Id, Kind = kind, At = now, Summary = summary };
-        db.Alerts.Add(alert);
-        await db.SaveChangesAsync(cancellationToken);
-
-        var project = await db.Projects.AsNoTracking().Where(project => project.Id == rule.ProjectId)
-            .Select(project => project.Name).FirstAsync(cancellationToken);
         var from = now.AddMinutes(1 - spec.WindowMinutes);
-        var message = new AlertMessage
+        return AddAsync(db, rule, kind, Summary(rule, spec, window, kind), now, message => message with
         {
-            AlertId = alert.Id,
-            ProjectId = rule.ProjectId,
-            ProjectName = project,
-            RuleId = rule.Id,
-            RuleName = rule.Name,
-            Kind = kind,
-            Trigger = rule.Trigger,
-            Summary = summary,
-            At = now,
             WindowMinutes = spec.WindowMinutes,
             Count = window.Matching,
             SharePercent = window.Attempts == 0 ? null : Math.Round(window.Matching * 100.0 / window.Attempts, 1),
@@ -258,9 +239,7 @@ public sealed class AlertEvaluator(
             Link = string.Create(CultureInfo.InvariantCulture,
                 $"/api/v1/reports/codes?from={from.UtcDateTime:yyyy-MM-ddTHH:mm}Z" +
                 $"&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z"),
-        };
-        await DispatchAsync(db, alert, rule, message, cancellationToken);
-        return alert;
+        }, cancellationToken);
     }
 
     private static string Summary(AlertRule rule, WindowRule spec, WindowCount window, string kind)
