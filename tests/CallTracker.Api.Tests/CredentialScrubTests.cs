@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using CallTracker.Api.Tests.Infrastructure;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
 
@@ -79,12 +78,9 @@ public sealed class CredentialScrubTests(ApiFixture fixture)
             + $"\"breadcrumbs\":{{\"values\":[{{\"category\":\"sip\",\"message\":{breadcrumb}}}]}},"
             + $"\"extra\":{{\"password\":\"{Secret}\",\"url\":\"wss://u:{Secret}@edge.example/ws\"}},"
             + $"\"request\":{{\"headers\":{{\"Cookie\":\"session={Secret}\"}}}}}}";
-        var envelope = $"{{\"event_id\":\"{eventId:N}\"}}\n"
-            + $"{{\"type\":\"event\",\"length\":{Encoding.UTF8.GetByteCount(payload)}}}\n{payload}\n";
 
-        var response = await fixture.Factory.CreateClient().PostAsync(
-            $"/api/{project.Id}/envelope/?sentry_key={project.IngestKey}",
-            new StringContent(envelope, Encoding.UTF8, "text/plain"));
+        var response = await fixture.Factory.CreateClient().PostSentryEventAsync(
+            project.Id, project.IngestKey, eventId, payload);
         var stored = await StoredTextAsync("error_events", project);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

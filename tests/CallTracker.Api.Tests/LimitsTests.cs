@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
 using static CallTracker.Api.Tests.Infrastructure.HttpExtensions;
@@ -133,10 +132,7 @@ public sealed class LimitsTests(ApiFixture fixture)
         var eventId = Guid.NewGuid();
         var payload = $"{{\"event_id\":\"{eventId:N}\",\"timestamp\":{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.0,"
             + "\"platform\":\"javascript\",\"level\":\"error\",\"message\":\"Something broke\"}";
-        var envelope = $"{{\"event_id\":\"{eventId:N}\"}}\n"
-            + $"{{\"type\":\"event\",\"length\":{Encoding.UTF8.GetByteCount(payload)}}}\n{payload}\n";
-        var content = new StringContent(envelope, Encoding.UTF8, "text/plain");
         return await fixture.Factory.CreateClient()
-            .PostAsync($"/api/{project.Id}/envelope/?sentry_key={project.IngestKey}", content);
+            .PostSentryEventAsync(project.Id, project.IngestKey, eventId, payload);
     }
 }

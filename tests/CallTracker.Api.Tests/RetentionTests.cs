@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using CallTracker.Api.Hosting;
 using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
@@ -108,12 +106,7 @@ public sealed class RetentionTests(ApiFixture fixture) : IAsyncLifetime
         var eventId = Guid.NewGuid();
         var payload = $"{{\"event_id\":\"{eventId:N}\",\"timestamp\":\"{occurredAt}\",\"platform\":\"javascript\"," +
             "\"level\":\"error\",\"message\":\"WebSocket closed\"}";
-        var envelope = $"{{\"event_id\":\"{eventId:N}\"}}\n" +
-            $"{{\"type\":\"event\",\"length\":{Encoding.UTF8.GetByteCount(payload)}}}\n{payload}\n";
-        var content = new StringContent(envelope, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-        var response = await host.CreateClient().PostAsync(
-            $"/api/{project.Id}/envelope/?sentry_key={project.IngestKey}", content);
+        var response = await host.CreateClient().PostSentryEventAsync(project.Id, project.IngestKey, eventId, payload);
         response.EnsureSuccessStatusCode();
     }
 }

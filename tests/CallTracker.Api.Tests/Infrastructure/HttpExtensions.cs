@@ -18,6 +18,19 @@ public static class HttpExtensions
         return client.PostAsync(path, content);
     }
 
+    /// <summary>
+    /// One Sentry event in an envelope, as a browser SDK posts it: text/plain, the key in the query, the item's
+    /// length in bytes.
+    /// </summary>
+    public static Task<HttpResponseMessage> PostSentryEventAsync(
+        this HttpClient client, int projectId, string ingestKey, Guid eventId, string payload)
+    {
+        var envelope = $"{{\"event_id\":\"{eventId:N}\"}}\n"
+            + $"{{\"type\":\"event\",\"length\":{Encoding.UTF8.GetByteCount(payload)}}}\n{payload}\n";
+        return client.PostAsync($"/api/{projectId}/envelope/?sentry_key={ingestKey}",
+            new StringContent(envelope, Encoding.UTF8, "text/plain"));
+    }
+
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())
         ?? throw new JsonException("The response body is JSON null.");
