@@ -69,7 +69,8 @@ try
     builder.Services.AddSingleton<RetentionSweeper>();
     builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
     // The history's reporter before the delivery, whose default reporter records nothing.
-    builder.Services.AddSingleton(services => AlertHistory.Reporter(services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+    builder.Services.AddSingleton(services => AlertHistory.Reporter(
+        services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
     builder.Services.AddAlertDelivery();
     builder.Services.AddSingleton<AlertEvaluator>();
     builder.Services.AddHostedService(services => services.GetRequiredService<AlertEvaluator>());

@@ -290,7 +290,8 @@ public sealed class AccessTests(ApiFixture fixture)
     {
         var mine = await fixture.CreateProjectAsync("mine");
         var theirs = await fixture.CreateProjectAsync("theirs");
-        await theirs.Ingest.PostEventsAsync(new { occurredAt = MinutesAgo(1), sipCode = 486, phoneNumber = "0909876543" });
+        await theirs.Ingest.PostEventsAsync(
+            new { occurredAt = MinutesAgo(1), sipCode = 486, phoneNumber = "0909876543" });
 
         var erased = await mine.Read.PostAsJsonAsync(
             $"/api/v1/projects/{theirs.Id}/erasures", new { phoneNumber = "0909876543" });

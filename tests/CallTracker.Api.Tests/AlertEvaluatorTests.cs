@@ -103,7 +103,8 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
         var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
         async Task<IReadOnlyList<Alert>> PostThenEvaluateAsync(int code)
         {
-            (await ingest.PostEventsAsync(new { occurredAt = MinutesAgo(0), sipCode = code })).EnsureSuccessStatusCode();
+            (await ingest.PostEventsAsync(new { occurredAt = MinutesAgo(0), sipCode = code }))
+                .EnsureSuccessStatusCode();
             return (await evaluator.EvaluateAsync(default)).Where(alert => alert.ProjectId == project.Id).ToList();
         }
 
@@ -112,7 +113,8 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
         var anotherInTheCooldown = await PostThenEvaluateAsync(403);
         var issues = await admin.GetJsonAsync("/api/v1/issues?code=404");
         var issueId = (long)issues["items"]![0]!["id"]!;
-        (await admin.PatchAsJsonAsync($"/api/v1/issues/{issueId}", new { status = "resolved" })).EnsureSuccessStatusCode();
+        (await admin.PatchAsJsonAsync($"/api/v1/issues/{issueId}", new { status = "resolved" }))
+            .EnsureSuccessStatusCode();
         var regression = await PostThenEvaluateAsync(404);
         var hooks = await EventuallyAsync(() => receiver.Received, count: 2);
 

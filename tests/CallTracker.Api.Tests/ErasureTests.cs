@@ -39,7 +39,8 @@ public sealed class ErasureTests(ApiFixture fixture)
         Assert.Equal(2, (long)report["total"]!);
         Assert.Equal(2, issues["items"]!.AsArray().Sum(issue => (long)issue!["eventCount"]!));
         Assert.Equal(2, await fixture.CountSqlAsync(
-            $"SELECT sum(count)::bigint FROM call_rollups WHERE project_id = {project.Id} AND grain = 'd' AND dimension_set = 3"));
+            $"SELECT sum(count)::bigint FROM call_rollups WHERE project_id = {project.Id} " +
+            "AND grain = 'd' AND dimension_set = 3"));
         Assert.Equal(0, await fixture.CountSqlAsync(
             $"SELECT count(*) FROM call_events WHERE project_id = {project.Id} AND phone_e164 = '+84901234501'"));
         Assert.Equal(1, await fixture.CountSqlAsync(

@@ -92,7 +92,8 @@ public static class ErrorEventsEndpoints
         Release = error.Release,
         Environment = error.Environment,
         Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(Hide(error.Tags, fullNumbers)) ?? [],
-        RequestUrl = fullNumbers || error.RequestUrl is null ? error.RequestUrl : PhoneMask.RedactDigitRuns(error.RequestUrl),
+        RequestUrl = fullNumbers || error.RequestUrl is null ? error.RequestUrl
+            : PhoneMask.RedactDigitRuns(error.RequestUrl),
         UserId = error.UserId,
         Sdk = error.Sdk,
         Payload = JsonSerializer.Deserialize<JsonElement>(Hide(error.Payload, fullNumbers)),

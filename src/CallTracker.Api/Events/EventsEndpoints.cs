@@ -409,7 +409,8 @@ public static class EventsEndpoints
             PostDialDelayMs = call.PostDialDelayMs,
             RingDurationMs = call.RingDurationMs,
             Tags = JsonSerializer.Deserialize<Dictionary<string, string>>(JsonStrings.Map(call.Tags, Hide)) ?? [],
-            Extra = call.Extra is null ? null : JsonSerializer.Deserialize<JsonElement>(JsonStrings.Map(call.Extra, Hide)),
+            Extra = call.Extra is null ? null
+                : JsonSerializer.Deserialize<JsonElement>(JsonStrings.Map(call.Extra, Hide)),
             NulRemoved = call.NulRemoved,
         };
     }

@@ -121,7 +121,8 @@ public sealed partial class PhonePseudonyms
 
     /// <summary>Every run of six or more digits (spaces and dashes between them) replaced by its number's token.</summary>
     public string HideDigitRuns(string text) =>
-        DigitRun().Replace(text, match => match.Value.Count(char.IsAsciiDigit) >= 6 ? TokenOf(match.Value) : match.Value);
+        DigitRun().Replace(text, match => match.Value.Count(char.IsAsciiDigit) >= 6
+            ? TokenOf(match.Value) : match.Value);
 
     private string Token(string canonical)
     {
