@@ -82,12 +82,6 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 phone_problem, fingerprint
             FROM kept
         ),
-        issues_before AS (
-            -- The statement's snapshot: each touched issue as it was before this batch, to tell a reopened one.
-            SELECT issue.project_id, issue.fingerprint, issue.status FROM issues AS issue
-            JOIN (SELECT DISTINCT project_id, fingerprint FROM kept WHERE fingerprint IS NOT NULL) AS touched
-                USING (project_id, fingerprint)
-        ),
         issues_kept AS (
             INSERT INTO issues (
                 project_id, kind, fingerprint, title, outcome, response_class, sip_code, q850_cause, local_cause,
@@ -105,9 +99,12 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 first_seen = least(issues.first_seen, excluded.first_seen),
                 last_seen = greatest(issues.last_seen, excluded.last_seen),
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
+                reopened_at = CASE WHEN issues.status = 'resolved' THEN now() ELSE issues.reopened_at END,
                 regression = issues.regression OR (issues.status = 'resolved' AND (NOT issues.customer_behaviour
                     OR (SELECT customer_behaviour_regresses FROM projects WHERE id = issues.project_id)))
-            RETURNING project_id, id, fingerprint, xmax = 0 AS created
+            -- RETURNING sees the row after the update, so the old status is gone; now() is this transaction's
+            -- start, so reopened_at equals it only where this statement reopened the issue.
+            RETURNING project_id, id, xmax = 0 AS created, coalesce(reopened_at = now(), false) AS reopened
         ),
         rolled_up AS (
             INSERT INTO call_rollups (
@@ -126,9 +123,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         SELECT project_id, event_id, NULL::bigint, NULL::boolean FROM claimed
         UNION ALL
         -- The issues this batch created or reopened, for the alert rules on new issues and regressions.
-        SELECT kept_issue.project_id, NULL::uuid, kept_issue.id, kept_issue.created
-        FROM issues_kept AS kept_issue LEFT JOIN issues_before USING (project_id, fingerprint)
-        WHERE kept_issue.created OR issues_before.status = 'resolved'
+        SELECT project_id, NULL::uuid, id, created FROM issues_kept WHERE created OR reopened
         """;
 
     /// <summary>
@@ -298,6 +293,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
                 first_seen = least(issues.first_seen, excluded.first_seen),
                 last_seen = greatest(issues.last_seen, excluded.last_seen),
                 status = CASE WHEN issues.status = 'resolved' THEN 'unresolved' ELSE issues.status END,
+                reopened_at = CASE WHEN issues.status = 'resolved' THEN now() ELSE issues.reopened_at END,
                 regression = issues.regression OR issues.status = 'resolved'
         )
         SELECT project_id, event_id FROM claimed

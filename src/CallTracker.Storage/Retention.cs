@@ -3,7 +3,7 @@ using Npgsql;
 namespace CallTracker.Storage;
 
 /// <summary>How much one project's sweep deleted, and in how many transactions.</summary>
-public sealed record SweepResult(long Calls, long Errors, long Rollups, long Issues, int Batches);
+public sealed record SweepResult(long Calls, long Errors, long Rollups, long Issues, long Alerts, int Batches);
 
 /// <summary>
 /// Deletes what is older than the retention allows, in bounded batches: each batch is its own short
@@ -83,6 +83,16 @@ public sealed class Retention(NpgsqlDataSource dataSource)
         SELECT count(*) FROM gone
         """;
 
+    // The alert history goes with the reports it points to: (project_id, at, id) finds the oldest first.
+    private const string DeleteAlertsSql = """
+        WITH gone AS (
+            DELETE FROM alerts WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM alerts WHERE project_id = $1 AND at < $2 LIMIT $3))
+            RETURNING 1
+        )
+        SELECT count(*) FROM gone
+        """;
+
     /// <summary>Every project's id, for a sweep over all of them.</summary>
     public async Task<List<int>> ProjectIdsAsync(CancellationToken cancellationToken)
     {
@@ -98,7 +108,7 @@ public sealed class Retention(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes one project's events older than <paramref name="eventsBefore"/>, and its rollups and issues
+    /// Deletes one project's events older than <paramref name="eventsBefore"/>, and its rollups, issues and alerts
     /// older than <paramref name="rollupsBefore"/> (null: kept for ever), <paramref name="batchSize"/> rows per
     /// transaction, until none is left or <paramref name="cancellationToken"/> stops it.
     /// </summary>
@@ -132,6 +142,7 @@ public sealed class Retention(NpgsqlDataSource dataSource)
         var errors = await DeleteAllAsync(DeleteErrorsSql, eventsBefore);
         var rollups = await DeleteAllAsync(DeleteRollupsSql, rollupsBefore);
         var issues = await DeleteAllAsync(DeleteIssuesSql, rollupsBefore);
-        return new SweepResult(calls, errors, rollups, issues, batches);
+        var alerts = await DeleteAllAsync(DeleteAlertsSql, rollupsBefore);
+        return new SweepResult(calls, errors, rollups, issues, alerts, batches);
     }
 }

@@ -129,6 +129,94 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AWindowedRuleWithATagFilter_CountsOnlyTheEventsCarryingThatTag()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        var project = await fixture.CreateProjectAsync();
+        var ingest = host.CreateClient();
+        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
+        var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        (await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "Spring campaign",
+            trigger = "event_count",
+            threshold = 2,
+            windowMinutes = 5,
+            filter = new { tags = new { campaign = "spring" } },
+            actions = new { webhooks = new[] { new { url = receiver.Url("/spring").ToString(), secret = Secret } } },
+        })).EnsureSuccessStatusCode();
+        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+        await evaluator.EvaluateAsync(default);
+
+        var others = Enumerable.Range(0, 5)
+            .Select(_ => new { occurredAt = MinutesAgo(0), sipCode = 503, tags = new { campaign = "autumn" } });
+        (await ingest.PostEventsAsync(others.ToArray())).EnsureSuccessStatusCode();
+        var quiet = await evaluator.EvaluateAsync(default);
+        var spring = Enumerable.Range(0, 3)
+            .Select(_ => new { occurredAt = MinutesAgo(0), sipCode = 503, tags = new { campaign = "spring" } });
+        (await ingest.PostEventsAsync(spring.ToArray())).EnsureSuccessStatusCode();
+        var fired = await evaluator.EvaluateAsync(default);
+        var hook = await EventuallyAsync(() => receiver.Received, count: 1);
+
+        Assert.DoesNotContain(quiet, alert => alert.ProjectId == project.Id);
+        Assert.Equal("Spring campaign: 3 in 5 min (limit 2)", Assert.Single(fired, alert => alert.ProjectId == project.Id).Summary);
+        Assert.True(Assert.Single(hook).SignatureValid);
+    }
+
+    [Fact]
+    public async Task ADeliveryStillPendingWhenTheServiceStopped_IsSentWhenItStartsAgain()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        var project = await fixture.CreateProjectAsync();
+        var url = receiver.Url("/after-restart").ToString();
+        var rule = await (await project.Read.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "Carrier down",
+            trigger = "event_count",
+            threshold = 3,
+            windowMinutes = 5,
+            actions = new { webhooks = new[] { new { url, secret = Secret } } },
+        })).JsonAsync();
+        var ruleId = (long)rule["id"]!;
+        var alertId = await fixture.CountSqlAsync(
+            "INSERT INTO alerts (project_id, rule_id, kind, at, summary, message, deliveries) VALUES " +
+            $"({project.Id}, {ruleId}, 'fired', now() - '2 minutes'::interval, 'Carrier down: 5 in 5 min', '{{}}', " +
+            $"'[{{\"channel\":\"webhook\",\"target\":\"{AlertEvaluator.WebhookTarget(url)}\",\"status\":\"pending\"," +
+            "\"attempts\":0}]') RETURNING id");
+        var message = AlertJson.Write(new AlertMessage
+        {
+            AlertId = alertId,
+            ProjectId = project.Id,
+            ProjectName = "restart",
+            RuleId = ruleId,
+            RuleName = "Carrier down",
+            Kind = "fired",
+            Trigger = "event_count",
+            Summary = "Carrier down: 5 in 5 min",
+            At = DateTimeOffset.UtcNow.AddMinutes(-2),
+            Link = "/api/v1/reports/codes",
+        });
+        await fixture.ExecuteSqlAsync($"UPDATE alerts SET message = '{message}' WHERE id = {alertId}");
+
+        await using var restarted = fixture.Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        _ = restarted.Services;
+        var hook = await EventuallyAsync(() => receiver.Received, count: 1);
+        var history = await EventuallyAsync(async () =>
+        {
+            var alerts = await project.Read.GetJsonAsync($"/api/v1/projects/{project.Id}/alerts");
+            return (string)alerts["items"]![0]!["deliveries"]![0]!["status"]! == "sent" ? alerts : null;
+        });
+
+        Assert.True(Assert.Single(hook).SignatureValid);
+        Assert.Contains($"\"alertId\":{alertId}", hook[0].Body, StringComparison.Ordinal);
+        Assert.Equal(1, (int)history["items"]![0]!["deliveries"]![0]!["attempts"]!);
+    }
+
     private static async Task BurstAsync(HttpClient ingest)
     {
         var burst = Enumerable.Range(0, 5)

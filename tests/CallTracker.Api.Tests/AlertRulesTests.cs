@@ -167,6 +167,58 @@ public sealed class AlertRulesTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task AJsonWebhookGivenWithoutASecret_GetsOneMade_ShownInThatAnswerOnly()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var rules = $"/api/v1/projects/{project.Id}/alert-rules";
+
+        var created = await project.Read.PostAsJsonAsync(rules, new
+        {
+            name = "Unsigned at first",
+            trigger = "new_issue",
+            actions = new
+            {
+                webhooks = new object[]
+                {
+                    new { url = "https://hooks.example.com/json" },
+                    new { url = "https://hooks.example.com/slack", format = "slack" },
+                },
+            },
+        });
+        var webhooks = (await created.JsonAsync())["actions"]!["webhooks"]!.AsArray();
+        var id = (long)(await created.JsonAsync())["id"]!;
+        var secret = (string)webhooks[0]!["secret"]!;
+        var read = await project.Read.GetStringAsync($"{rules}/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Matches("^[0-9a-f]{64}$", secret);
+        Assert.True((bool)webhooks[0]!["secretSet"]!);
+        Assert.Null(webhooks[1]!["secret"]);
+        Assert.False((bool)webhooks[1]!["secretSet"]!);
+        Assert.DoesNotContain(secret, read, StringComparison.Ordinal);
+        Assert.Equal(1, await fixture.CountSqlAsync(
+            $"SELECT count(*) FROM alert_rules WHERE id = {id} AND actions->'webhooks'->0->>'secret' = '{secret}'"));
+    }
+
+    [Fact]
+    public async Task AnIssueRule_FilteringOnAgentsOrTags_IsRefused_SinceAnIssueHasNoOneAgent()
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var response = await project.Read.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "New failures of agent 1001",
+            trigger = "new_issue",
+            filter = new { agents = new[] { "1001" }, tags = new { campaign = "spring" } },
+            actions = new { emails = new[] { "oncall@example.com" } },
+        });
+        var errors = (await response.JsonAsync())["errors"]!.AsObject();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["filter.agents", "filter.tags"], errors.Select(error => error.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task AReadToken_IsForbiddenTheRules_AndAWriteTokenManagesThem()
     {
         var project = await fixture.CreateProjectAsync();

@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using CallTracker.Api.Alerts;
+using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -43,6 +46,52 @@ public sealed class MinuteCountersTests(ApiFixture fixture)
         Assert.Equal(counted.Matching, recounted.Matching);
         Assert.Equal(counted.Attempts, recounted.Attempts);
         Assert.Equal(3, wider.Matching);
+    }
+
+    [Fact]
+    public async Task TagPairsARuleFiltersOn_AreCounted_OtherTagsAreNot_AndARebuildAgrees()
+    {
+        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        var project = await fixture.CreateProjectAsync();
+        var ingest = host.CreateClient();
+        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
+        var admin = host.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        (await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "Spring campaign failing",
+            trigger = "event_count",
+            threshold = 1000,
+            windowMinutes = 10,
+            filter = new { tags = new { campaign = "spring" } },
+            actions = new { emails = new[] { "oncall@calltracker.test" } },
+        })).EnsureSuccessStatusCode();
+        await host.Services.GetRequiredService<AlertEvaluator>().EvaluateAsync(default);
+
+        (await ingest.PostEventsAsync(new object[]
+        {
+            new { occurredAt = MinutesAgo(1), sipCode = 503, tags = new { campaign = "spring", lead = "a1" } },
+            new { occurredAt = MinutesAgo(1), sipCode = 503, tags = new { lead = "a2", campaign = "spring" } },
+            new { occurredAt = MinutesAgo(1), sipCode = 503, tags = new { campaign = "autumn" } },
+            new { occurredAt = MinutesAgo(1), sipCode = 503 },
+        })).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        var filter = new RuleFilter([], [], [], [], [], new Dictionary<string, string> { ["campaign"] = "spring" });
+        var live = host.Services.GetRequiredService<MinuteCounters>();
+        var rebuilt = new MinuteCounters(TimeProvider.System);
+        rebuilt.Watch([(project.Id, new Dictionary<string, string> { ["campaign"] = "spring" })]);
+
+        var counted = live.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), filter.Matches);
+        await rebuilt.RebuildAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), default);
+        var recounted = rebuilt.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), filter.Matches);
+        var keys = live.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), _ => true).MatchingByKey;
+
+        Assert.Equal(2, counted.Matching);
+        Assert.Equal(4, counted.Attempts);
+        Assert.Equal(counted.Matching, recounted.Matching);
+        Assert.Equal(counted.Attempts, recounted.Attempts);
+        Assert.Equal(["", "campaign\u001Fspring\u001E"], keys.Select(key => key.Key.Tags).Order());
     }
 
     [Fact]

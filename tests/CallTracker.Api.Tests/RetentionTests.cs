@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CallTracker.Api.Tests;
 
 /// <summary>
-/// CallTracker:Retention (issue 7): events older than EventDays and rollups and issues older than RollupDays
+/// CallTracker:Retention (issue 7): events older than EventDays and rollups, issues and alerts older than RollupDays
 /// are deleted in bounded batches, while ingestion goes on. Each test sweeps only its own project: the suite
 /// shares one database.
 /// </summary>
@@ -40,6 +40,12 @@ public sealed class RetentionTests(ApiFixture fixture) : IAsyncLifetime
         await PostAsync(ingest, DaysAgo(45), 486, 486);
         await PostAsync(ingest, DaysAgo(1), 486);
         await PostErrorAsync(project, DaysAgo(100));
+        foreach (var days in new[] { 100, 1 })
+        {
+            await fixture.ExecuteSqlAsync("INSERT INTO alerts (project_id, rule_id, kind, at, summary, message, " +
+                $"deliveries) VALUES ({project.Id}, 1, 'fired', now() - '{days} days'::interval, 'old', '{{}}', '[]')");
+        }
+
         var sweeper = host.Services.GetRequiredService<RetentionSweeper>();
         var (eventsBefore, rollupsBefore) = sweeper.Cutoffs(DateTimeOffset.UtcNow);
 
@@ -49,6 +55,7 @@ public sealed class RetentionTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(5, swept.Calls);
         Assert.Equal(1, swept.Errors);
         Assert.Equal(2, swept.Issues); // the 404's, and the error's
+        Assert.Equal(1, swept.Alerts);
         Assert.True(swept.Batches >= 3 + 1 + 1 + 1, $"5 calls in batches of 2 take 3; got {swept.Batches} in all");
         Assert.Equal(1, await Count("call_events"));
         Assert.Equal(0, await Count("error_events"));
@@ -60,6 +67,7 @@ public sealed class RetentionTests(ApiFixture fixture) : IAsyncLifetime
             $"SELECT count(*) FROM call_rollups WHERE project_id = {project.Id} " +
             "AND period_start < now() - '60 days'::interval"));
         Assert.Equal(1, await Count("issues"));
+        Assert.Equal(1, await Count("alerts"));
 
         Task<long> Count(string table) =>
             fixture.CountSqlAsync($"SELECT count(*) FROM {table} WHERE project_id = {project.Id}");

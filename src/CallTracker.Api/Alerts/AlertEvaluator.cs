@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CallTracker.Api.Alerts.Delivery;
 using CallTracker.Api.Hosting;
 using CallTracker.Storage;
@@ -19,8 +20,7 @@ namespace CallTracker.Api.Alerts;
 /// </summary>
 /// <remarks>
 /// new_issue and regression rules fire on the issues the writer's statement reports it created or reopened
-/// (IssueChanges), in the next round. TODO: a windowed rule with a tag filter is skipped, since the counters do
-/// not count tags (see MinuteCounters).
+/// (IssueChanges), in the next round.
 /// </remarks>
 public sealed class AlertEvaluator(
     IServiceScopeFactory scopes, MinuteCounters counters, IssueChanges issueChanges, AlertDelivery delivery,
@@ -35,24 +35,17 @@ public sealed class AlertEvaluator(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
         var now = clock.GetUtcNow();
-        var rules = await db.AlertRules
-            .Where(rule => rule.Enabled
-                && (rule.Trigger == AlertTriggers.EventCount || rule.Trigger == AlertTriggers.EventShare))
-            .OrderBy(rule => rule.ProjectId).ThenBy(rule => rule.Id)
-            .ToListAsync(cancellationToken);
+        var rules = await WindowedRulesAsync(db, cancellationToken);
         var written = new List<Alert>();
+        var filters = rules.Select(rule => AlertJson.Read<AlertFilter>(rule.Filter)).ToList();
+        counters.Watch(rules.Zip(filters, (rule, filter) => (rule.ProjectId, filter.Tags)));
 
-        foreach (var rule in rules)
+        foreach (var (rule, filter) in rules.Zip(filters))
         {
-            var filter = AlertJson.Read<AlertFilter>(rule.Filter);
-            if (filter.Tags.Count > 0)
-            {
-                continue;
-            }
-
             var spec = new WindowRule(rule.Trigger, rule.Threshold ?? 0, rule.WindowMinutes ?? 5,
                 rule.MinimumEvents ?? 20, TimeSpan.FromMinutes(rule.CooldownMinutes),
-                new RuleFilter(filter.Outcomes, filter.Classes, filter.Codes, filter.Agents, filter.Trunks));
+                new RuleFilter(filter.Outcomes, filter.Classes, filter.Codes, filter.Agents, filter.Trunks,
+                    filter.Tags));
             var (holds, window) = RuleEvaluation.Condition(spec, counters, rule.ProjectId, now);
             var state = new RuleState(rule.State == AlertRuleStates.Firing, rule.LastFiredAt);
             var (decision, next) = RuleEvaluation.Decide(state, holds, spec.Cooldown, now);
@@ -73,6 +66,13 @@ public sealed class AlertEvaluator(
         counters.Prune();
         return written;
     }
+
+    private static Task<List<AlertRule>> WindowedRulesAsync(
+        CallTrackerDbContext db, CancellationToken cancellationToken) => db.AlertRules
+        .Where(rule => rule.Enabled
+            && (rule.Trigger == AlertTriggers.EventCount || rule.Trigger == AlertTriggers.EventShare))
+        .OrderBy(rule => rule.ProjectId).ThenBy(rule => rule.Id)
+        .ToListAsync(cancellationToken);
 
     /// <summary>
     /// The new_issue and regression rules, over the issues created or reopened since the last round: a rule fires
@@ -125,8 +125,7 @@ public sealed class AlertEvaluator(
     }
 
     private static bool Matches(AlertFilter filter, Issue issue) =>
-        filter.Tags.Count == 0
-        && (filter.Outcomes.Length == 0 || (issue.Outcome is { } outcome && filter.Outcomes.Contains(outcome)))
+        (filter.Outcomes.Length == 0 || (issue.Outcome is { } outcome && filter.Outcomes.Contains(outcome)))
         && (filter.Classes.Length == 0 || (issue.ResponseClass is { } responseClass
             && filter.Classes.Contains(responseClass)))
         && (filter.Codes.Length == 0 || (issue.SipCode is { } code && filter.Codes.Contains(code)))
@@ -187,19 +186,78 @@ public sealed class AlertEvaluator(
         alert.Deliveries = AlertJson.Write(Pending(actions));
         await db.SaveChangesAsync(cancellationToken);
 
-        var webhooks = actions.Webhooks.Select(webhook => new AlertWebhook(new Uri(webhook.Url), webhook.Secret,
-            webhook.Format == "slack" ? WebhookFormat.Slack : WebhookFormat.Json)).ToList();
-        delivery.Enqueue(message, new AlertRecipients(actions.Emails, webhooks));
+        delivery.Enqueue(message, Recipients(actions));
         logger.LogInformation("Alert {AlertId} of rule {RuleId} in project {ProjectId}: {Kind}",
             alert.Id, rule.Id, rule.ProjectId, kind);
         return alert;
+    }
+
+    private static AlertRecipients Recipients(AlertActions actions) => new(actions.Emails,
+        actions.Webhooks.Select(webhook => new AlertWebhook(new Uri(webhook.Url), webhook.Secret,
+            webhook.Format == "slack" ? WebhookFormat.Slack : WebhookFormat.Json)).ToList());
+
+    /// <summary>
+    /// Queues again the deliveries of the last day's alerts that were still pending when the service stopped (or
+    /// died): the delivery queue is in memory, the history is not. Sent to the rule's recipients as they are now;
+    /// an alert whose rule was deleted since is not sent. Returns how many deliveries were queued.
+    /// </summary>
+    public async Task<int> ResendPendingAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
+        var since = clock.GetUtcNow() - MinuteCounters.Horizon;
+        var alerts = await db.Alerts.AsNoTracking()
+            .Where(alert => alert.At >= since
+                && EF.Functions.JsonContains(alert.Deliveries, """[{"status": "pending"}]"""))
+            .OrderBy(alert => alert.At)
+            .ToListAsync(cancellationToken);
+        var ruleIds = alerts.Select(alert => alert.RuleId).Distinct().ToList();
+        var rules = await db.AlertRules.AsNoTracking().Where(rule => ruleIds.Contains(rule.Id))
+            .ToDictionaryAsync(rule => (rule.ProjectId, rule.Id), cancellationToken);
+
+        var queued = 0;
+        foreach (var alert in alerts)
+        {
+            if (JsonSerializer.Deserialize<AlertMessage>(alert.Message, AlertJson.Options) is not { } message
+                || !rules.TryGetValue((alert.ProjectId, alert.RuleId), out var rule))
+            {
+                continue;
+            }
+
+            var pending = AlertJson.Read<List<StoredDelivery>>(alert.Deliveries)
+                .Where(entry => entry.Status == "pending").ToList();
+            var all = Recipients(AlertJson.Read<AlertActions>(rule.Actions));
+            var recipients = new AlertRecipients(
+                pending.Any(entry => entry.Channel == AlertDelivery.Email) ? all.Emails : [],
+                all.Webhooks.Where(webhook => pending.Any(entry => entry.Channel == AlertDelivery.Webhook
+                    && entry.Target == WebhookTarget(webhook.Url.ToString()))).ToList());
+            delivery.Enqueue(message, recipients);
+            queued += recipients.Emails.Count > 0 ? 1 : 0;
+            queued += recipients.Webhooks.Count;
+        }
+
+        if (queued > 0)
+        {
+            logger.LogInformation("{Deliveries} alert deliveries left pending at the last stop queued again", queued);
+        }
+
+        return queued;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            // The tag pairs first, so that the rebuild counts them too.
+            using (var scope = scopes.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
+                var rules = await WindowedRulesAsync(db, stoppingToken);
+                counters.Watch(rules.Select(rule => (rule.ProjectId, AlertJson.Read<AlertFilter>(rule.Filter).Tags)));
+            }
+
             await counters.RebuildAsync(dataSource, stoppingToken);
+            await ResendPendingAsync(stoppingToken);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CallTracker.Storage.Entities;
 
 namespace CallTracker.Api.Alerts;
@@ -168,6 +169,14 @@ public sealed record AlertWebhookDetails
 
     /// <example>true</example>
     public required bool SecretSet { get; init; }
+
+    /// <summary>
+    /// Only in the answer that made it: the secret CallTracker generated for a json webhook given without one.
+    /// Keep it with the receiver to check the X-CallTracker-Signature header; it is never shown again.
+    /// </summary>
+    /// <example>9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</example>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
 }
 
 /// <summary>A page of the alert history, newest first.</summary>

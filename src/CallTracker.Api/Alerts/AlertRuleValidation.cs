@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Security.Cryptography;
 using CallTracker.Api.Events;
 using CallTracker.Api.Projects;
 using CallTracker.Sip;
@@ -7,9 +8,11 @@ using CallTracker.Storage.Entities;
 namespace CallTracker.Api.Alerts;
 
 /// <summary>A rule's settings after validation, ready to store.</summary>
+/// <param name="NewSecrets">The URLs of the json webhooks given without a secret, for which one was made: the
+/// answer shows it this once.</param>
 internal sealed record ValidAlertRule(
     string Name, string Trigger, double? Threshold, int? WindowMinutes, int? MinimumEvents, AlertFilter Filter,
-    AlertActions Actions, int CooldownMinutes, bool Enabled);
+    AlertActions Actions, int CooldownMinutes, bool Enabled, IReadOnlySet<string> NewSecrets);
 
 /// <summary>
 /// Reads a rule's body over the rule as stored (none for a new rule) and names every bad field at once, by its
@@ -63,8 +66,26 @@ internal static class AlertRuleValidation
             filter = filter with { Outcomes = [.. ActionableOutcomes] };
         }
 
+        if (trigger is AlertTriggers.NewIssue or AlertTriggers.Regression)
+        {
+            // An issue groups calls of many agents and tags: such a filter could never match, so say so now
+            // rather than keep a rule that never fires.
+            foreach (var (field, given) in new[] { ("agents", filter.Agents.Length > 0), ("tags", filter.Tags.Count > 0) })
+            {
+                if (given)
+                {
+                    errors.Add($"filter.{field}", $"An issue has no one {field[..^1]}: filter.{field} is for " +
+                        "event_count and event_share; new_issue and regression filter on outcomes, classes, " +
+                        "codes and trunks.");
+                }
+            }
+        }
+
         var storedActions = Stored<AlertActions>(stored?.Actions);
-        var actions = body.Actions is null ? storedActions : ReadActions(body.Actions, storedActions, errors);
+        var newSecrets = new HashSet<string>(StringComparer.Ordinal);
+        var actions = body.Actions is null
+            ? storedActions
+            : ReadActions(body.Actions, storedActions, errors, newSecrets);
         if (actions.Emails.Length + actions.Webhooks.Length == 0)
         {
             errors.Add("actions", "Give at least one action: an e-mail address in emails or a webhook in webhooks.");
@@ -77,7 +98,7 @@ internal static class AlertRuleValidation
         }
 
         return errors.Count > 0 ? null : new ValidAlertRule(name!, trigger!, threshold, window, minimum, filter,
-            actions, cooldown, body.Enabled ?? stored?.Enabled ?? true);
+            actions, cooldown, body.Enabled ?? stored?.Enabled ?? true, newSecrets);
     }
 
     /// <summary>
@@ -190,7 +211,8 @@ internal static class AlertRuleValidation
         };
     }
 
-    private static AlertActions ReadActions(AlertActionsBody body, AlertActions stored, Errors errors)
+    private static AlertActions ReadActions(
+        AlertActionsBody body, AlertActions stored, Errors errors, HashSet<string> newSecrets)
     {
         var emails = body.Emails ?? [];
         if (emails.Length > MaxEmails)
@@ -216,13 +238,14 @@ internal static class AlertRuleValidation
         var read = new List<AlertWebhook>();
         for (var index = 0; index < webhooks.Length; index++)
         {
-            read.Add(ReadWebhook(webhooks[index], $"actions.webhooks[{index}]", stored, errors));
+            read.Add(ReadWebhook(webhooks[index], $"actions.webhooks[{index}]", stored, errors, newSecrets));
         }
 
         return new AlertActions { Emails = [.. emails.Distinct()], Webhooks = [.. read] };
     }
 
-    private static AlertWebhook ReadWebhook(AlertWebhookBody? body, string path, AlertActions stored, Errors errors)
+    private static AlertWebhook ReadWebhook(
+        AlertWebhookBody? body, string path, AlertActions stored, Errors errors, HashSet<string> newSecrets)
     {
         var url = body?.Url?.Trim();
         if (url is null || url.Length > MaxUrl || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
@@ -242,12 +265,20 @@ internal static class AlertRuleValidation
         if (secret is not null && (secret.Length is < MinSecret or > MaxSecret || secret.Any(char.IsControl)))
         {
             errors.Add($"{path}.secret",
-                $"A secret is {MinSecret}-{MaxSecret} characters without control characters; leave it out for none.");
+                $"A secret is {MinSecret}-{MaxSecret} characters without control characters; " +
+                "leave it out and one is made.");
         }
 
         // The API never shows a secret, so a client that sends back the webhooks it read cannot send it: it keeps
-        // the one stored for the same URL instead of silently turning the signature off.
+        // the one stored for the same URL instead of silently turning the signature off. A json webhook is always
+        // signed: without a secret given or stored, one is made (shown once). Slack checks no signature.
         secret ??= stored.Webhooks.FirstOrDefault(webhook => webhook.Url == url)?.Secret;
+        if (secret is null && format == "json")
+        {
+            secret = RandomNumberGenerator.GetHexString(64, lowercase: true);
+            newSecrets.Add(url ?? "");
+        }
+
         return new AlertWebhook(url ?? "", format, secret);
     }
 

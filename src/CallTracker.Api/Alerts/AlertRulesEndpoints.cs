@@ -31,7 +31,8 @@ public static class AlertRulesEndpoints
             .WithDescription(
                 "Every bad field is named at once. new_issue and regression without outcomes in the filter watch " +
                 "the outcomes someone can act on (every failure but customer behaviour), stored so the rule shows " +
-                "them. A webhook's secret is never returned: the rule answers secretSet.");
+                "them. A json webhook is always signed: given without a secret, it gets one made, returned in this " +
+                "answer only. A secret is never returned otherwise: the rule answers secretSet.");
         rules.MapGet("{ruleId:long}", GetAsync)
             .WithSummary("One alert rule");
         rules.MapPatch("{ruleId:long}", PatchAsync)
@@ -58,7 +59,7 @@ public static class AlertRulesEndpoints
 
         var rules = await db.AlertRules.AsNoTracking().Where(rule => rule.ProjectId == id)
             .OrderBy(rule => rule.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rules.Select(ToDetails).ToArray());
+        return TypedResults.Ok(rules.Select(rule => ToDetails(rule)).ToArray());
     }
 
     /// <param name="id">The project's id.</param>
@@ -93,7 +94,8 @@ public static class AlertRulesEndpoints
 
         logger.LogInformation("Alert rule {RuleId} ({Trigger}) created for project {ProjectId}",
             rule.Id, rule.Trigger, id);
-        return TypedResults.Created($"/api/v1/projects/{id}/alert-rules/{rule.Id}", ToDetails(rule));
+        var location = $"/api/v1/projects/{id}/alert-rules/{rule.Id}";
+        return TypedResults.Created(location, ToDetails(rule, valid.NewSecrets));
     }
 
     /// <param name="id">The project's id.</param>
@@ -129,7 +131,7 @@ public static class AlertRulesEndpoints
         await db.SaveChangesAsync(cancellationToken);
 
         logger.LogInformation("Alert rule {RuleId} of project {ProjectId} changed", rule.Id, id);
-        return TypedResults.Ok(ToDetails(rule));
+        return TypedResults.Ok(ToDetails(rule, valid.NewSecrets));
     }
 
     /// <param name="id">The project's id.</param>
@@ -180,7 +182,9 @@ public static class AlertRulesEndpoints
         rule.UpdatedAt = now;
     }
 
-    private static AlertRuleDetails ToDetails(AlertRule rule)
+    /// <param name="rule">The rule.</param>
+    /// <param name="newSecrets">The webhooks whose secret was made in this request, to show it this once.</param>
+    private static AlertRuleDetails ToDetails(AlertRule rule, IReadOnlySet<string>? newSecrets = null)
     {
         var actions = AlertJson.Read<AlertActions>(rule.Actions);
         return new AlertRuleDetails
@@ -200,6 +204,7 @@ public static class AlertRulesEndpoints
                     Url = webhook.Url,
                     Format = webhook.Format,
                     SecretSet = webhook.Secret is not null,
+                    Secret = newSecrets?.Contains(webhook.Url) == true ? webhook.Secret : null,
                 })],
             },
             CooldownMinutes = rule.CooldownMinutes,

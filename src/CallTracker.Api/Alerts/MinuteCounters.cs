@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using CallTracker.Storage.Entities;
 using Npgsql;
 
@@ -7,8 +8,28 @@ namespace CallTracker.Api.Alerts;
 /// <summary>What a minute counter counts by: the dimensions an alert rule may filter on.</summary>
 /// <param name="SipCode">The final response's code; null for a call that ended with none.</param>
 /// <param name="LocalCause">Why a call without a final response ended; null otherwise.</param>
+/// <param name="Tags">The event's tags that some rule filters on, as <see cref="TagPairs.Encode"/> writes them;
+/// empty when none.</param>
 public sealed record CounterKey(
-    string Outcome, string ResponseClass, int? SipCode, string? LocalCause, string? Agent, string? Trunk);
+    string Outcome, string ResponseClass, int? SipCode, string? LocalCause, string? Agent, string? Trunk,
+    string Tags = "");
+
+/// <summary>
+/// Tag pairs in one string, so that a counter key with tags keeps value equality: each pair is
+/// <c>key U+001F value</c>, pairs sorted by key (ordinal) and ended by U+001E. A rule's keys and values have
+/// no control characters (AlertRuleValidation), so the separators cannot occur in them.
+/// </summary>
+public static class TagPairs
+{
+    public static string Encode(IEnumerable<KeyValuePair<string, string>> pairs) => string.Concat(pairs
+        .OrderBy(pair => pair.Key, StringComparer.Ordinal).ThenBy(pair => pair.Value, StringComparer.Ordinal)
+        .Select(pair => $"{pair.Key}\u001F{pair.Value}\u001E"));
+
+    /// <summary>Whether every pair of <paramref name="wanted"/> is among <paramref name="encoded"/>.</summary>
+    public static bool ContainsAll(string encoded, IReadOnlyDictionary<string, string> wanted) =>
+        wanted.All(pair => encoded.StartsWith($"{pair.Key}\u001F{pair.Value}\u001E", StringComparison.Ordinal)
+            || encoded.Contains($"\u001E{pair.Key}\u001F{pair.Value}\u001E", StringComparison.Ordinal));
+}
 
 /// <summary>Counts over a window: the events a filter matched, every attempt, and what the matches were.</summary>
 public sealed record WindowCount(
@@ -24,8 +45,9 @@ public sealed record WindowCount(
 /// project through the (project, occurred_at) key). With several instances behind a load balancer each sees
 /// only its own events: a minute rollup in PostgreSQL, upserted in the writer's statement like the hourly
 /// ones, is the step that makes windows exact there (docs/SCALING.md).
-/// TODO: tags are not counted (a rule with a tag filter cannot use these counters); keep them only for the
-/// tag keys some rule filters on, since a CRM may put a unique id in a tag.
+/// Tags are counted only for the (key, value) pairs some enabled rule filters on (<see cref="Watch"/>): a CRM may
+/// put a unique id in a tag, and counting every value would grow with the events. A pair is counted from the
+/// round that first sees its rule, and again from the database at the next start.
 /// </remarks>
 public sealed class MinuteCounters(TimeProvider clock)
 {
@@ -34,16 +56,33 @@ public sealed class MinuteCounters(TimeProvider clock)
 
     private readonly ConcurrentDictionary<int, ProjectMinutes> projects = new();
 
+    // Per project, the tag pairs rules filter on: key -> values. Replaced whole, so readers need no lock.
+    private volatile Dictionary<int, Dictionary<string, HashSet<string>>> watched = [];
+
+    /// <summary>
+    /// The tag pairs the enabled rules filter on, per project; the evaluator sets them each round, from then on
+    /// events carrying them are counted with them.
+    /// </summary>
+    public void Watch(IEnumerable<(int ProjectId, Dictionary<string, string> Tags)> filters) =>
+        watched = filters.Where(filter => filter.Tags.Count > 0)
+            .GroupBy(filter => filter.ProjectId)
+            .ToDictionary(project => project.Key, project => project.SelectMany(filter => filter.Tags)
+                .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+                .ToDictionary(key => key.Key, key => key.Select(pair => pair.Value).ToHashSet(StringComparer.Ordinal),
+                    StringComparer.Ordinal));
+
     /// <summary>Counts newly stored events (not duplicates: the writer knows which were new).</summary>
     public void Add(IEnumerable<CallEvent> stored)
     {
         var oldest = Minute(clock.GetUtcNow() - Horizon);
+        var tagRules = watched;
         foreach (var call in stored)
         {
             var minute = Minute(call.OccurredAt);
             if (minute >= oldest)
             {
-                projects.GetOrAdd(call.ProjectId, _ => new ProjectMinutes()).Add(minute, KeyOf(call), 1);
+                var tags = tagRules.TryGetValue(call.ProjectId, out var pairs) ? WatchedTags(call.Tags, pairs) : "";
+                projects.GetOrAdd(call.ProjectId, _ => new ProjectMinutes()).Add(minute, KeyOf(call, tags), 1);
             }
         }
     }
@@ -91,12 +130,21 @@ public sealed class MinuteCounters(TimeProvider clock)
     /// </summary>
     public async Task RebuildAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        // The watched tag pairs an event carries, in TagPairs' encoding: the pairs come sorted as Encode sorts
+        // them, and string_agg keeps their order.
         const string sql = """
-            SELECT date_trunc('minute', occurred_at), coalesce(outcome, 'unknown'), response_class, sip_code,
-                local_cause, agent, trunk, count(*)
-            FROM call_events
-            WHERE project_id = $1 AND occurred_at >= $2
-            GROUP BY 1, 2, 3, 4, 5, 6, 7
+            SELECT minute, outcome, response_class, sip_code, local_cause, agent, trunk, tag_pairs, count(*)
+            FROM (
+                SELECT date_trunc('minute', occurred_at) AS minute, coalesce(outcome, 'unknown') AS outcome,
+                    response_class, sip_code, agent, trunk,
+                    CASE WHEN sip_code IS NULL THEN local_cause END AS local_cause,
+                    coalesce((SELECT string_agg(pair.key || chr(31) || pair.value || chr(30), '' ORDER BY pair.n)
+                        FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS pair (key, value, n)
+                        WHERE call_events.tags ->> pair.key = pair.value), '') AS tag_pairs
+                FROM call_events
+                WHERE project_id = $1 AND occurred_at >= $2
+            ) AS event
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             """;
         var since = clock.GetUtcNow() - Horizon;
         var projectIds = new List<int>();
@@ -112,25 +160,55 @@ public sealed class MinuteCounters(TimeProvider clock)
         foreach (var projectId in projectIds)
         {
             var minutes = new ProjectMinutes();
+            var pairs = (watched.TryGetValue(projectId, out var keys) ? keys : [])
+                .SelectMany(key => key.Value.Select(value => KeyValuePair.Create(key.Key, value)))
+                .OrderBy(pair => pair.Key, StringComparer.Ordinal).ThenBy(pair => pair.Value, StringComparer.Ordinal)
+                .ToList();
             await using var command = dataSource.CreateCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = projectId });
             command.Parameters.Add(new NpgsqlParameter { Value = since.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(pair => pair.Key).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(pair => pair.Value).ToArray() });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var key = new CounterKey(reader.GetString(1), reader.GetString(2),
                     reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6));
-                minutes.Add(Minute(reader.GetFieldValue<DateTimeOffset>(0)), key, reader.GetInt64(7));
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetString(7));
+                minutes.Add(Minute(reader.GetFieldValue<DateTimeOffset>(0)), key, reader.GetInt64(8));
             }
 
             projects[projectId] = minutes;
         }
     }
 
-    private static CounterKey KeyOf(CallEvent call) => new(
+    private static CounterKey KeyOf(CallEvent call, string tags) => new(
         call.Outcome ?? "unknown", call.ResponseClass, call.SipCode, call.SipCode is null ? call.LocalCause : null,
-        call.Agent, call.Trunk);
+        call.Agent, call.Trunk, tags);
+
+    /// <summary>The pairs of an event's tags (a JSON object of strings, as stored) that rules watch.</summary>
+    private static string WatchedTags(string json, Dictionary<string, HashSet<string>> pairs)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1
+                && pairs.TryGetValue(reader.GetString()!, out var values))
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } value
+                    && values.Contains(value))
+                {
+                    found.Add(KeyValuePair.Create(key, value));
+                }
+            }
+        }
+
+        return found.Count == 0 ? "" : TagPairs.Encode(found);
+    }
 
     private static long Minute(DateTimeOffset at) => at.ToUnixTimeSeconds() / 60;
 

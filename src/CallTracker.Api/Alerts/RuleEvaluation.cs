@@ -8,10 +8,10 @@ namespace CallTracker.Api.Alerts;
 public sealed record WindowRule(
     string Trigger, double Threshold, int WindowMinutes, int MinimumEvents, TimeSpan Cooldown, RuleFilter Filter);
 
-/// <summary>An alert rule's filter; an empty list lets every value through.</summary>
+/// <summary>An alert rule's filter; an empty list lets every value through, and every tag pair must be there.</summary>
 public sealed record RuleFilter(
     IReadOnlyList<string> Outcomes, IReadOnlyList<string> Classes, IReadOnlyList<int> Codes,
-    IReadOnlyList<string> Agents, IReadOnlyList<string> Trunks)
+    IReadOnlyList<string> Agents, IReadOnlyList<string> Trunks, IReadOnlyDictionary<string, string>? Tags = null)
 {
     public static RuleFilter Any { get; } = new([], [], [], [], []);
 
@@ -20,7 +20,8 @@ public sealed record RuleFilter(
         && (Classes.Count == 0 || Classes.Contains(key.ResponseClass))
         && (Codes.Count == 0 || (key.SipCode is { } code && Codes.Contains(code)))
         && (Agents.Count == 0 || (key.Agent is { } agent && Agents.Contains(agent)))
-        && (Trunks.Count == 0 || (key.Trunk is { } trunk && Trunks.Contains(trunk)));
+        && (Trunks.Count == 0 || (key.Trunk is { } trunk && Trunks.Contains(trunk)))
+        && (Tags is not { Count: > 0 } tags || TagPairs.ContainsAll(key.Tags, tags));
 }
 
 /// <summary>Where a rule stands between two rounds: firing or not, and when it last fired.</summary>

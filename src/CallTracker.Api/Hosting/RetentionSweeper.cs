@@ -40,20 +40,21 @@ public sealed class RetentionSweeper(
     public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken)
     {
         var (eventsBefore, rollupsBefore) = Cutoffs(clock.GetUtcNow());
-        var total = new SweepResult(0, 0, 0, 0, 0);
+        var total = new SweepResult(0, 0, 0, 0, 0, 0);
         foreach (var projectId in await retention.ProjectIdsAsync(cancellationToken))
         {
             var swept = await retention.SweepProjectAsync(
                 projectId, eventsBefore, rollupsBefore, settings.BatchSize, cancellationToken);
             total = new SweepResult(total.Calls + swept.Calls, total.Errors + swept.Errors,
-                total.Rollups + swept.Rollups, total.Issues + swept.Issues, total.Batches + swept.Batches);
+                total.Rollups + swept.Rollups, total.Issues + swept.Issues, total.Alerts + swept.Alerts,
+                total.Batches + swept.Batches);
         }
 
         return total;
     }
 
     /// <summary>
-    /// Events older than EventDays; rollups and issues before the UTC day RollupDays ago, whole days, so that
+    /// Events older than EventDays; rollups, issues and alerts before the UTC day RollupDays ago, whole days, so that
     /// a day's daily row never goes while its hourly rows stay (a report would read them differently).
     /// </summary>
     public (DateTimeOffset? Events, DateTimeOffset? Rollups) Cutoffs(DateTimeOffset now) => (
@@ -75,8 +76,8 @@ public sealed class RetentionSweeper(
                 var swept = await SweepAsync(stoppingToken);
                 logger.LogInformation(
                     "Retention deleted {Calls} failed calls, {Errors} error events, {Rollups} rollup rows and " +
-                    "{Issues} issues in {Batches} batches",
-                    swept.Calls, swept.Errors, swept.Rollups, swept.Issues, swept.Batches);
+                    "{Issues} issues and {Alerts} alerts in {Batches} batches",
+                    swept.Calls, swept.Errors, swept.Rollups, swept.Issues, swept.Alerts, swept.Batches);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

@@ -51,6 +51,10 @@ public sealed record IssueSummary
     /// <example>false</example>
     public required bool Regression { get; init; }
 
+    /// <summary>When a new event last reopened it after it was resolved; null if it never was.</summary>
+    /// <example>2026-12-03T08:00:00Z</example>
+    public DateTimeOffset? ReopenedAt { get; init; }
+
     /// <example>2026-12-01T02:15:00Z</example>
     public required DateTimeOffset FirstSeen { get; init; }
 

@@ -254,6 +254,7 @@ public static class IssuesEndpoints
         Trunk = issue.Trunk,
         Status = issue.Status,
         Regression = issue.Regression,
+        ReopenedAt = issue.ReopenedAt,
         FirstSeen = issue.FirstSeen,
         LastSeen = issue.LastSeen,
         EventCount = issue.EventCount,

@@ -41,6 +41,9 @@ public sealed class Issue
     /// <summary>Busy, no answer, declined, unreachable, cancelled: a new event on it is not news.</summary>
     public bool CustomerBehaviour { get; set; }
 
+    /// <summary>When a new event last reopened it after it was resolved; null if it never was.</summary>
+    public DateTimeOffset? ReopenedAt { get; set; }
+
     public DateTimeOffset FirstSeen { get; set; }
 
     public DateTimeOffset LastSeen { get; set; }

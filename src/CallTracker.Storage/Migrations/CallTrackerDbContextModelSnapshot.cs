@@ -723,6 +723,10 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("regression");
 
+                    b.Property<DateTimeOffset?>("ReopenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reopened_at");
+
                     b.Property<string>("ResponseClass")
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)")
