@@ -58,6 +58,50 @@ public sealed class AlertDeliveryTests
         Assert.DoesNotContain("<viettel-1>", mail.HtmlBody);
     }
 
+    [Theory]
+    [InlineData(SmtpTlsMode.StartTls, false)]
+    [InlineData(SmtpTlsMode.SslOnConnect, true)]
+    public async Task Email_OverTls_ToAServerWithAPrivateCertificate_ArrivesWhenThatCertificateIsTrusted(
+        SmtpTlsMode mode, bool implicitTls)
+    {
+        using var certificate = new TestCertificate();
+        await using var smtp = await SmtpSink.StartAsync(certificate, implicitTls);
+        await using var delivery = await DeliveryHarness.StartAsync(options =>
+        {
+            options.Smtp.Host = "127.0.0.1";
+            options.Smtp.Port = smtp.Port;
+            options.Smtp.TlsMode = mode;
+            options.Smtp.TrustedCertificate = certificate.CertificatePath;
+        });
+
+        delivery.Alerts.Enqueue(Alert(), new AlertRecipients(["oncall@calltracker.test"], []));
+        var report = await delivery.FinalReportAsync(AlertDelivery.Email);
+
+        Assert.Equal(DeliveryStatus.Sent, report.Status);
+        Assert.Equal("[CallTracker] Network errors on trunk viettel-1: 42 in 5 min (limit 20)",
+            Assert.Single(smtp.Messages()).Subject);
+    }
+
+    [Fact]
+    public async Task Email_OverStartTls_ToACertificateNobodyTrusts_FailsAndSaysWhy()
+    {
+        using var certificate = new TestCertificate();
+        await using var smtp = await SmtpSink.StartAsync(certificate);
+        await using var delivery = await DeliveryHarness.StartAsync(options =>
+        {
+            options.Smtp.Host = "127.0.0.1";
+            options.Smtp.Port = smtp.Port;
+            options.Smtp.TlsMode = SmtpTlsMode.StartTls;
+        });
+
+        delivery.Alerts.Enqueue(Alert(), new AlertRecipients(["oncall@calltracker.test"], []));
+        var report = await delivery.FinalReportAsync(AlertDelivery.Email);
+
+        Assert.Equal(DeliveryStatus.Failed, report.Status);
+        Assert.Contains("certificate", report.LastError, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(smtp.Messages());
+    }
+
     [Fact]
     public async Task Email_SmtpServerDown_FailsAfterEveryAttemptWithoutThePassword()
     {

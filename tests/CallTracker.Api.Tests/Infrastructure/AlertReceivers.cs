@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,7 +33,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <param name="certificate">With <paramref name="implicitTls"/> false, the server requires STARTTLS with
+    /// it; true, it speaks TLS from the first byte (port 465's way).</param>
+    public static async Task<SmtpSink> StartAsync(TestCertificate? certificate = null, bool implicitTls = false)
     {
         var port = Loopback.FreePort();
         var maildir = Path.Combine(Path.GetTempPath(), $"calltracker-smtp-{Guid.NewGuid():N}");
@@ -45,6 +48,15 @@ public sealed class SmtpSink : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (certificate is not null)
+        {
+            var (cert, key) = implicitTls ? ("--smtpscert", "--smtpskey") : ("--tlscert", "--tlskey");
+            foreach (var argument in new[] { cert, certificate.CertificatePath, key, certificate.KeyPath })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("aiosmtpd did not start");
         var sink = new SmtpSink(process, maildir, port);
 
@@ -92,6 +104,35 @@ public sealed class SmtpSink : IAsyncDisposable
             Directory.Delete(maildir, recursive: true);
         }
     }
+}
+
+/// <summary>
+/// A self-signed certificate for 127.0.0.1 and localhost, as PEM files under /tmp: what an internal SMTP relay
+/// with a private CA presents. Deleted with the object.
+/// </summary>
+public sealed class TestCertificate : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("calltracker-tls-").FullName;
+
+    public TestCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=smtp.calltracker.test", key, HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(CertificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    public string CertificatePath => Path.Combine(folder, "cert.pem");
+
+    public string KeyPath => Path.Combine(folder, "key.pem");
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 }
 
 /// <summary>One request a <see cref="WebhookReceiver"/> got, and whether its signature held under the secret.</summary>

@@ -17,6 +17,13 @@ public sealed class SmtpOptions
     /// <summary>Never logged, never in a delivery's error.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A PEM file with the certificate (or the private CA's) that an internal SMTP server's TLS certificate
+    /// chains to, when it is not one the machine trusts. Empty: only the machine's trusted roots. The host
+    /// name is checked either way; there is no setting that turns checking off.
+    /// </summary>
+    public string? TrustedCertificate { get; set; }
+
     /// <summary>The sender, <c>CallTracker &lt;alerts@example.com&gt;</c> or a bare address.</summary>
     public string From { get; set; } = "CallTracker <calltracker@localhost>";
 }
