@@ -122,7 +122,9 @@ public sealed class AlertDeliveryTests
         Assert.Equal([1, 2], delivery.Reports.Where(r => r.Status == DeliveryStatus.Pending).Select(r => r.Attempts));
         Assert.All(delivery.Reports, r => Assert.DoesNotContain("smtp-password-never-shown", r.LastError ?? ""));
         Assert.Contains("attempt 3 of 3", delivery.LogText);
+        Assert.Contains("1 recipient(s)", delivery.LogText);
         Assert.DoesNotContain("smtp-password-never-shown", delivery.LogText);
+        Assert.DoesNotContain("oncall@calltracker.test", delivery.LogText);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task ANewIssueAndARegression_FireTheirRules_OnlyForOutcomesSomeoneCanActOn_AndOncePerCooldown()
+    public async Task EachNewIssueAndRegression_FiresItsRule_OnlyForOutcomesSomeoneCanActOn_ARegressionOncePerCooldown()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
         await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
@@ -108,22 +108,29 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             return (await evaluator.EvaluateAsync(default)).Where(alert => alert.ProjectId == project.Id).ToList();
         }
 
+        async Task<IReadOnlyList<Alert>> ResolveThenPostAsync(long issue)
+        {
+            (await admin.PatchAsJsonAsync($"/api/v1/issues/{issue}", new { status = "resolved" }))
+                .EnsureSuccessStatusCode();
+            return await PostThenEvaluateAsync(404);
+        }
+
         var busy = await PostThenEvaluateAsync(486);
         var invalid = await PostThenEvaluateAsync(404);
-        var anotherInTheCooldown = await PostThenEvaluateAsync(403);
+        var forbidden = await PostThenEvaluateAsync(403);
         var issues = await admin.GetJsonAsync("/api/v1/issues?code=404");
         var issueId = (long)issues["items"]![0]!["id"]!;
-        (await admin.PatchAsJsonAsync($"/api/v1/issues/{issueId}", new { status = "resolved" }))
-            .EnsureSuccessStatusCode();
-        var regression = await PostThenEvaluateAsync(404);
-        var hooks = await EventuallyAsync(() => receiver.Received, count: 2);
+        var regression = await ResolveThenPostAsync(issueId);
+        var againInItsCooldown = await ResolveThenPostAsync(issueId);
+        var hooks = await EventuallyAsync(() => receiver.Received, count: 3);
 
         Assert.Empty(busy);
         Assert.Equal("new_issue: new issue, 404 Not Found", Assert.Single(invalid).Summary);
-        Assert.Empty(anotherInTheCooldown);
+        Assert.Equal("new_issue: new issue, 403 Forbidden", Assert.Single(forbidden).Summary);
         Assert.StartsWith("regression: back after it was resolved", Assert.Single(regression).Summary,
             StringComparison.Ordinal);
-        Assert.Equal(["/new_issue", "/regression"], hooks.Select(hook => hook.Path).Order());
+        Assert.Empty(againInItsCooldown);
+        Assert.Equal(["/new_issue", "/new_issue", "/regression"], hooks.Select(hook => hook.Path).Order());
         Assert.All(hooks, hook => Assert.True(hook.SignatureValid));
         Assert.Contains($"\"issueId\":{issueId}", hooks.Single(hook => hook.Path == "/regression").Body,
             StringComparison.Ordinal);

@@ -79,6 +79,87 @@ public sealed class AlertRulesTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task ANoCooldownAndDisabledRule_IsStoredAsGiven_NotAsTheDefaults()
+    {
+        var project = await fixture.CreateProjectAsync();
+
+        var created = await (await project.Read.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
+        {
+            name = "every new issue",
+            trigger = "new_issue",
+            cooldownMinutes = 0,
+            enabled = false,
+            actions = new { emails = new[] { "oncall@example.com" } },
+        })).JsonAsync();
+
+        Assert.Equal(0, (int)created["cooldownMinutes"]!);
+        Assert.False((bool)created["enabled"]!);
+        Assert.Equal(1, await fixture.CountSqlAsync(
+            $"SELECT count(*) FROM alert_rules WHERE id = {created["id"]} AND cooldown_minutes = 0 AND NOT enabled"));
+    }
+
+    [Fact]
+    public async Task AMisspeltField_OrANumberAsText_IsA400_NotARuleThatWatchesEverything()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var rules = $"/api/v1/projects/{project.Id}/alert-rules";
+
+        var misspelt = await project.Read.PostAsync(rules, JsonContent.Create(JsonNode.Parse("""
+            {"name": "typo", "trigger": "event_count", "threshold": 5, "windowMinutes": 1,
+             "filter": {"outcome": ["busy"]}, "actions": {"emails": ["oncall@example.com"]}}
+            """)));
+        var text = await project.Read.PostAsync(rules, JsonContent.Create(JsonNode.Parse("""
+            {"name": "text", "trigger": "event_count", "threshold": "5", "windowMinutes": 1,
+             "actions": {"emails": ["oncall@example.com"]}}
+            """)));
+        var misspeltErrors = (await misspelt.JsonAsync())["errors"]!.AsObject();
+
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Equal("filter.outcome", Assert.Single(misspeltErrors).Key);
+        Assert.Contains("not a field", (string)misspeltErrors["filter.outcome"]![0]!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+        Assert.Equal("threshold", Assert.Single((await text.JsonAsync())["errors"]!.AsObject()).Key);
+        Assert.Equal(0, await fixture.CountSqlAsync(
+            $"SELECT count(*) FROM alert_rules WHERE project_id = {project.Id}"));
+    }
+
+    [Fact]
+    public async Task APatch_OfOneListInTheFilterOrActions_KeepsTheOthers()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var rules = $"/api/v1/projects/{project.Id}/alert-rules";
+        var rule = await (await project.Read.PostAsJsonAsync(rules, TrunkRule())).JsonAsync();
+        var path = $"{rules}/{rule["id"]}";
+
+        var patched = await (await project.Read.PatchAsJsonAsync(path, new
+        {
+            filter = new { trunks = new[] { "mobifone-2" } },
+            actions = new { webhooks = new[] { new { url = "https://hooks.example.com/other", secret = Secret } } },
+        })).JsonAsync();
+
+        Assert.Equal(["mobifone-2"], patched["filter"]!["trunks"]!.AsArray().Select(trunk => (string)trunk!));
+        Assert.Equal(["network_error"], patched["filter"]!["outcomes"]!.AsArray().Select(outcome => (string)outcome!));
+        Assert.Equal(["oncall@example.com"], patched["actions"]!["emails"]!.AsArray().Select(email => (string)email!));
+        Assert.Equal("https://hooks.example.com/other", (string)patched["actions"]!["webhooks"]![0]!["url"]!);
+    }
+
+    [Fact]
+    public async Task AFiringRule_ThatIsDisabled_StopsFiring_SoReEnablingItSendsNoStaleBackToNormal()
+    {
+        var project = await fixture.CreateProjectAsync();
+        var rules = $"/api/v1/projects/{project.Id}/alert-rules";
+        var rule = await (await project.Read.PostAsJsonAsync(rules, TrunkRule())).JsonAsync();
+        var path = $"{rules}/{rule["id"]}";
+        await fixture.ExecuteSqlAsync($"UPDATE alert_rules SET state = 'firing' WHERE id = {rule["id"]}");
+
+        var renamed = await (await project.Read.PatchAsJsonAsync(path, new { name = "renamed" })).JsonAsync();
+        var disabled = await (await project.Read.PatchAsJsonAsync(path, new { enabled = false })).JsonAsync();
+
+        Assert.Equal("firing", (string)renamed["state"]!);
+        Assert.Equal("ok", (string)disabled["state"]!);
+    }
+
+    [Fact]
     public async Task ARuleWithManyMistakes_NamesEveryBadFieldAtOnce()
     {
         var project = await fixture.CreateProjectAsync();

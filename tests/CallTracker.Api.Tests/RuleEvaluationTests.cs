@@ -22,17 +22,70 @@ public sealed class RuleEvaluationTests
     public RuleEvaluationTests() => counters = new MinuteCounters(clock);
 
     [Fact]
-    public void EventsInsideTheWindow_CountTowardsIt_AndEventsJustOutsideDoNot()
+    public void TheOldestMinute_CountsForThePartStillInsideTheWindow_AndOlderMinutesNotAtAll()
     {
-        Add(minutesAgo: 5, count: 3, code: 503);
-        Add(minutesAgo: 4, count: 3, code: 503);
+        // 09:00:30: the five-minute window reaches back to 08:55:30, half of the minute 08:55.
+        Add(minutesAgo: 6, count: 10, code: 503);
+        Add(minutesAgo: 5, count: 4, code: 503);
+        Add(minutesAgo: 4, count: 1, code: 503);
         Add(minutesAgo: 0, count: 1, code: 486, outcome: "busy");
 
         var (holds, window) = RuleEvaluation.Condition(TrunkErrors, counters, Project, clock.GetUtcNow());
 
         Assert.False(holds);
-        Assert.Equal(3, window.Matching);
-        Assert.Equal(4, window.Attempts);
+        Assert.Equal(3, window.Matching); // 1 + 4 x 1/2
+        Assert.Equal(4, window.Attempts); // 1 + 1 + 4 x 1/2
+    }
+
+    [Fact]
+    public void ABurstAcrossAMinuteEdge_CountsWhole()
+    {
+        var rule = TrunkErrors with { WindowMinutes = 1, Threshold = 5 };
+        clock.Set(new DateTimeOffset(2026, 12, 4, 9, 0, 50, TimeSpan.Zero));
+        Add(minutesAgo: 0, count: 4, code: 503);
+        clock.Set(new DateTimeOffset(2026, 12, 4, 9, 1, 5, TimeSpan.Zero));
+        Add(minutesAgo: 0, count: 4, code: 503);
+
+        var (holds, window) = RuleEvaluation.Condition(rule, counters, Project, clock.GetUtcNow());
+
+        Assert.True(holds);
+        Assert.Equal(8, window.Matching); // 4 + 4 x 55/60, rounded: the first four taken as spread over 09:00
+    }
+
+    [Fact]
+    public void ALastingProblem_FiresOnce_AndDoesNotSayBackToNormalAtEachMinutesEdge()
+    {
+        var rule = TrunkErrors with { WindowMinutes = 1, Threshold = 5, Cooldown = TimeSpan.Zero };
+        var state = RuleState.Quiet;
+        var decisions = new List<RuleDecision>();
+
+        // Four failures every 15 seconds for three minutes, a round after each: 16 a minute against a limit of 5.
+        for (var round = 0; round < 12; round++)
+        {
+            Add(minutesAgo: 0, count: 4, code: 503);
+            var (holds, _) = RuleEvaluation.Condition(rule, counters, Project, clock.GetUtcNow(), state.Firing);
+            (var decision, state) = RuleEvaluation.Decide(state, holds, rule.Cooldown, clock.GetUtcNow());
+            decisions.Add(decision);
+            clock.Advance(TimeSpan.FromSeconds(15));
+        }
+
+        Assert.Single(decisions, decision => decision == RuleDecision.Fire);
+        Assert.DoesNotContain(RuleDecision.Resolve, decisions);
+    }
+
+    [Fact]
+    public void AFiringShare_StaysFiringWhileFailuresGoOnBelowTheMinimum_AndClearsWhenNothingMatches()
+    {
+        var rule = new WindowRule("event_share", Threshold: 50, WindowMinutes: 5, MinimumEvents: 20,
+            TimeSpan.FromMinutes(30), new RuleFilter(["network_error"], [], [], [], []));
+        Add(minutesAgo: 0, count: 2, code: 503);
+
+        var (quietNight, _) = RuleEvaluation.Condition(rule, counters, Project, clock.GetUtcNow(), firing: true);
+        clock.Advance(TimeSpan.FromMinutes(7));
+        var (nothingLeft, _) = RuleEvaluation.Condition(rule, counters, Project, clock.GetUtcNow(), firing: true);
+
+        Assert.True(quietNight);
+        Assert.False(nothingLeft);
     }
 
     [Fact]
@@ -129,5 +182,7 @@ public sealed class RuleEvaluationTests
         public override DateTimeOffset GetUtcNow() => now;
 
         public void Advance(TimeSpan by) => now += by;
+
+        public void Set(DateTimeOffset at) => now = at;
     }
 }

@@ -46,8 +46,8 @@ public sealed class AlertEvaluator(
                 rule.MinimumEvents ?? 20, TimeSpan.FromMinutes(rule.CooldownMinutes),
                 new RuleFilter(filter.Outcomes, filter.Classes, filter.Codes, filter.Agents, filter.Trunks,
                     filter.Tags));
-            var (holds, window) = RuleEvaluation.Condition(spec, counters, rule.ProjectId, now);
             var state = new RuleState(rule.State == AlertRuleStates.Firing, rule.LastFiredAt);
+            var (holds, window) = RuleEvaluation.Condition(spec, counters, rule.ProjectId, now, state.Firing);
             var (decision, next) = RuleEvaluation.Decide(state, holds, spec.Cooldown, now);
 
             rule.State = next.Firing ? AlertRuleStates.Firing : AlertRuleStates.Ok;
@@ -75,9 +75,10 @@ public sealed class AlertEvaluator(
         .ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The new_issue and regression rules, over the issues created or reopened since the last round: a rule fires
-    /// for the first issue its filter matches (outcome, class, code, trunk: an issue has no one agent) once its
-    /// cool-down has passed, with the issue's link. These rules have no back-to-normal.
+    /// The new_issue and regression rules, over the issues created or reopened since the last round: one alert per
+    /// issue and rule whose filter matches it (outcome, class, code, trunk), with the issue's link. An issue is new
+    /// once; a regression waits for the rule's cool-down per issue, so an issue that flaps pages once per
+    /// cool-down while another issue's regression still pages at once. These rules have no back-to-normal.
     /// </summary>
     private async Task<List<Alert>> IssueAlertsAsync(
         CallTrackerDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
@@ -98,9 +99,7 @@ public sealed class AlertEvaluator(
         foreach (var change in changes)
         {
             var trigger = change.Created ? AlertTriggers.NewIssue : AlertTriggers.Regression;
-            var matching = rules.Where(rule => rule.ProjectId == change.ProjectId && rule.Trigger == trigger
-                && (rule.LastFiredAt is not { } last || now - last >= TimeSpan.FromMinutes(rule.CooldownMinutes)))
-                .ToList();
+            var matching = rules.Where(rule => rule.ProjectId == change.ProjectId && rule.Trigger == trigger).ToList();
             if (matching.Count == 0)
             {
                 continue;
@@ -116,12 +115,30 @@ public sealed class AlertEvaluator(
 
             foreach (var rule in matching.Where(rule => Matches(AlertJson.Read<AlertFilter>(rule.Filter), issue)))
             {
+                if (!change.Created && await AlertedLatelyAsync(db, rule, issue, now, cancellationToken))
+                {
+                    logger.LogInformation(
+                        "Regression of issue {IssueId} not alerted by rule {RuleId}: it alerted on it within " +
+                        "its cool-down", issue.Id, rule.Id);
+                    continue;
+                }
+
                 rule.LastFiredAt = now;
                 written.Add(await WriteIssueAlertAsync(db, rule, issue, now, cancellationToken));
             }
         }
 
         return written;
+    }
+
+    /// <summary>Whether the rule alerted on this issue within its cool-down, as the history's messages say.</summary>
+    private static Task<bool> AlertedLatelyAsync(
+        CallTrackerDbContext db, AlertRule rule, Issue issue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now.AddMinutes(-rule.CooldownMinutes);
+        var about = string.Create(CultureInfo.InvariantCulture, $$"""{"issueId": {{issue.Id}}}""");
+        return db.Alerts.AnyAsync(alert => alert.ProjectId == rule.ProjectId && alert.RuleId == rule.Id
+            && alert.At > since && EF.Functions.JsonContains(alert.Message, about), cancellationToken);
     }
 
     private static bool Matches(AlertFilter filter, Issue issue) =>
@@ -285,19 +302,36 @@ public sealed class AlertEvaluator(
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var kind = decision == RuleDecision.Fire ? AlertKinds.Fired : AlertKinds.Resolved;
-        var from = now.AddMinutes(1 - spec.WindowMinutes);
+        var from = now.AddMinutes(-spec.WindowMinutes);
         return AddAsync(db, rule, kind, Summary(rule, spec, window, kind), now, message => message with
         {
             WindowMinutes = spec.WindowMinutes,
             Count = window.Matching,
-            SharePercent = window.Attempts == 0 ? null : Math.Round(window.Matching * 100.0 / window.Attempts, 1),
+            SharePercent = spec.Trigger != AlertTriggers.EventShare || window.Attempts == 0 ? null
+                : Math.Round(window.Matching * 100.0 / window.Attempts, 1),
             Threshold = spec.Threshold,
             TopCodes = RuleEvaluation.TopCodes(window),
             TopOutcomes = RuleEvaluation.TopOutcomes(window),
             Link = string.Create(CultureInfo.InvariantCulture,
                 $"/api/v1/reports/codes?from={from.UtcDateTime:yyyy-MM-ddTHH:mm}Z" +
-                $"&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z"),
+                $"&to={now.AddMinutes(1).UtcDateTime:yyyy-MM-ddTHH:mm}Z{ReportFilter(spec.Filter)}"),
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rule's filter as the report's parameters, where the report can take it: each report filter holds one
+    /// value, so a list of several (and tags) is left for the reader to narrow.
+    /// </summary>
+    private static string ReportFilter(RuleFilter filter)
+    {
+        var parameters = new (string Name, IEnumerable<string> Values)[]
+        {
+            ("outcome", filter.Outcomes), ("class", filter.Classes),
+            ("code", filter.Codes.Select(code => code.ToString(CultureInfo.InvariantCulture))),
+            ("agent", filter.Agents), ("trunk", filter.Trunks),
+        };
+        return string.Concat(parameters.Where(parameter => parameter.Values.Count() == 1)
+            .Select(parameter => $"&{parameter.Name}={Uri.EscapeDataString(parameter.Values.Single())}"));
     }
 
     private static string Summary(AlertRule rule, WindowRule spec, WindowCount window, string kind)

@@ -4,9 +4,12 @@ using CallTracker.Storage.Entities;
 namespace CallTracker.Api.Alerts;
 
 /// <summary>
-/// The body of POST and PATCH /api/v1/projects/{id}/alert-rules. On PATCH a field left out keeps its value; a
-/// filter or actions given replace the whole filter or all actions.
+/// The body of POST and PATCH /api/v1/projects/{id}/alert-rules. On PATCH a field left out keeps its value, inside
+/// filter and actions too (a list given replaces that list). A field the API does not know is a 400, not ignored:
+/// a misspelt filter would otherwise watch every event.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record AlertRuleBody
 {
     /// <example>Network errors on the carrier trunk</example>
@@ -53,6 +56,8 @@ public sealed record AlertRuleBody
 }
 
 /// <summary>Which events a rule looks at: each list given must match (any of its values), and every tag.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record AlertFilterBody
 {
     /// <summary>Outcomes from GET /api/v1/sip/outcomes.</summary>
@@ -78,6 +83,8 @@ public sealed record AlertFilterBody
 }
 
 /// <summary>Who a rule tells.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record AlertActionsBody
 {
     /// <example>["oncall@example.com"]</example>
@@ -87,6 +94,8 @@ public sealed record AlertActionsBody
 }
 
 /// <summary>A webhook to POST each alert to.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+[JsonNumberHandling(JsonNumberHandling.Strict)]
 public sealed record AlertWebhookBody
 {
     /// <summary>An absolute http or https URL.</summary>

@@ -58,7 +58,8 @@ internal static class AlertRuleValidation
 
         var (threshold, window, minimum) = ReadWindow(body, stored, trigger, errors);
 
-        var filter = body.Filter is null ? Stored<AlertFilter>(stored?.Filter) : ReadFilter(body.Filter, errors);
+        var storedFilter = Stored<AlertFilter>(stored?.Filter);
+        var filter = body.Filter is null ? storedFilter : ReadFilter(body.Filter, storedFilter, errors);
         if (filter.Outcomes.Length == 0 && trigger is AlertTriggers.NewIssue or AlertTriggers.Regression)
         {
             // Stored, not implied: the rule's GET shows what it watches, and a later change of the default does
@@ -70,14 +71,12 @@ internal static class AlertRuleValidation
         {
             // An issue groups calls of many agents and tags: such a filter could never match, so say so now
             // rather than keep a rule that never fires.
-            foreach (var (field, given) in new[] { ("agents", filter.Agents.Length > 0), ("tags", filter.Tags.Count > 0) })
+            var given = new[] { ("agents", filter.Agents.Length > 0), ("tags", filter.Tags.Count > 0) };
+            foreach (var field in given.Where(pair => pair.Item2).Select(pair => pair.Item1))
             {
-                if (given)
-                {
-                    errors.Add($"filter.{field}", $"An issue has no one {field[..^1]}: filter.{field} is for " +
-                        "event_count and event_share; new_issue and regression filter on outcomes, classes, " +
-                        "codes and trunks.");
-                }
+                errors.Add($"filter.{field}", $"An issue has no one {field[..^1]}: filter.{field} is for " +
+                    "event_count and event_share; new_issue and regression filter on outcomes, classes, " +
+                    "codes and trunks.");
             }
         }
 
@@ -170,16 +169,21 @@ internal static class AlertRuleValidation
         return (threshold, window, minimum);
     }
 
-    private static AlertFilter ReadFilter(AlertFilterBody body, Errors errors)
+    /// <summary>
+    /// The filter given, over the one stored as a JSON merge patch would apply it: a list left out keeps its
+    /// values, a list given (even empty) replaces them. So adding a trunk does not drop the outcomes.
+    /// </summary>
+    private static AlertFilter ReadFilter(AlertFilterBody body, AlertFilter stored, Errors errors)
     {
-        var outcomes = Values(body.Outcomes, "filter.outcomes", errors, outcome => Outcome.All.Contains(outcome)
-            ? null : $"must be one of {string.Join(", ", Outcome.All)}");
-        var classes = Values(body.Classes, "filter.classes", errors, value => ResponseClass.Failures.Contains(value)
-            ? null : $"must be one of {string.Join(", ", ResponseClass.Failures)}");
-        var agents = Values(body.Agents, "filter.agents", errors, _ => null);
-        var trunks = Values(body.Trunks, "filter.trunks", errors, _ => null);
+        var outcomes = body.Outcomes is null ? stored.Outcomes : Values(body.Outcomes, "filter.outcomes", errors,
+            outcome => Outcome.All.Contains(outcome) ? null : $"must be one of {string.Join(", ", Outcome.All)}");
+        var classes = body.Classes is null ? stored.Classes : Values(body.Classes, "filter.classes", errors,
+            value => ResponseClass.Failures.Contains(value)
+                ? null : $"must be one of {string.Join(", ", ResponseClass.Failures)}");
+        var agents = body.Agents is null ? stored.Agents : Values(body.Agents, "filter.agents", errors, _ => null);
+        var trunks = body.Trunks is null ? stored.Trunks : Values(body.Trunks, "filter.trunks", errors, _ => null);
 
-        var codes = body.Codes ?? [];
+        var codes = body.Codes ?? stored.Codes;
         for (var index = 0; index < codes.Length; index++)
         {
             if (codes[index] is < 300 or > 699)
@@ -188,7 +192,7 @@ internal static class AlertRuleValidation
             }
         }
 
-        var tags = body.Tags ?? [];
+        var tags = body.Tags ?? stored.Tags;
         if (tags.Count > MaxListLength)
         {
             errors.Add("filter.tags", $"Give at most {MaxListLength} tags.");
@@ -211,10 +215,11 @@ internal static class AlertRuleValidation
         };
     }
 
+    /// <summary>The actions given over those stored, as for the filter: a list left out keeps its values.</summary>
     private static AlertActions ReadActions(
         AlertActionsBody body, AlertActions stored, Errors errors, HashSet<string> newSecrets)
     {
-        var emails = body.Emails ?? [];
+        var emails = body.Emails ?? stored.Emails;
         if (emails.Length > MaxEmails)
         {
             errors.Add("actions.emails", $"Give at most {MaxEmails} e-mail addresses.");
@@ -229,7 +234,12 @@ internal static class AlertRuleValidation
             }
         }
 
-        var webhooks = body.Webhooks ?? [];
+        if (body.Webhooks is null)
+        {
+            return new AlertActions { Emails = [.. emails.Distinct()], Webhooks = stored.Webhooks };
+        }
+
+        var webhooks = body.Webhooks;
         if (webhooks.Length > MaxWebhooks)
         {
             errors.Add("actions.webhooks", $"Give at most {MaxWebhooks} webhooks.");

@@ -39,8 +39,11 @@ public static class AlertRulesEndpoints
             .ProducesValidationProblem()
             .WithSummary("Change an alert rule; fields left out keep their value")
             .WithDescription(
-                "A filter or actions given replace the whole filter or all actions. A webhook sent again with the " +
-                "same URL and no secret keeps its secret. Changing the trigger to new_issue or regression drops " +
+                "Inside filter and actions too, a list left out keeps its values and a list given replaces it " +
+                "(changing the webhooks keeps the e-mails). A field the API does not know is a 400. A webhook sent " +
+                "again with the same URL and no secret keeps its secret. A firing rule that is disabled, or whose " +
+                "condition changes, stops firing without a back-to-normal message. Changing the trigger to " +
+                "new_issue or regression drops " +
                 "the threshold and window; to event_count or event_share, give a threshold.");
         rules.MapDelete("{ruleId:long}", DeleteAsync)
             .WithSummary("Delete an alert rule; its alerts stay in the history");
@@ -165,17 +168,28 @@ public static class AlertRulesEndpoints
         Problem(StatusCodes.Status404NotFound, "Not found", $"Project {id} of this token has no alert rule {ruleId}.");
 
     /// <summary>
-    /// Sets the validated settings. State and last_fired_at are the evaluator's and stay as they are: a renamed
-    /// rule that is firing is still firing, and must still send its "back to normal".
+    /// Sets the validated settings. State and last_fired_at are the evaluator's: a renamed rule that is firing is
+    /// still firing, and must still send its "back to normal". A rule disabled, or given another condition, stops
+    /// firing quietly: a "back to normal" days later, or about a condition nobody set, would mislead. Its
+    /// last_fired_at stays, so the cool-down still holds.
     /// </summary>
     private static void Apply(ValidAlertRule valid, AlertRule rule, DateTimeOffset now)
     {
+        // Compared as this code writes them: PostgreSQL returns jsonb with its own spacing and key order.
+        var filter = AlertJson.Write(valid.Filter);
+        if (!valid.Enabled || valid.Trigger != rule.Trigger || valid.Threshold != rule.Threshold
+            || valid.WindowMinutes != rule.WindowMinutes || valid.MinimumEvents != rule.MinimumEvents
+            || filter != AlertJson.Write(AlertJson.Read<AlertFilter>(rule.Filter)))
+        {
+            rule.State = AlertRuleStates.Ok;
+        }
+
         rule.Name = valid.Name;
         rule.Trigger = valid.Trigger;
         rule.Threshold = valid.Threshold;
         rule.WindowMinutes = valid.WindowMinutes;
         rule.MinimumEvents = valid.MinimumEvents;
-        rule.Filter = AlertJson.Write(valid.Filter);
+        rule.Filter = filter;
         rule.Actions = AlertJson.Write(valid.Actions);
         rule.CooldownMinutes = valid.CooldownMinutes;
         rule.Enabled = valid.Enabled;

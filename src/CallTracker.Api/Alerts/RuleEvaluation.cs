@@ -45,22 +45,49 @@ public enum RuleDecision
 public static class RuleEvaluation
 {
     /// <summary>
-    /// The rule's condition over its window, which ends with the minute of <paramref name="now"/> (so a burst is
-    /// seen as it happens, not a minute later) and starts WindowMinutes before.
+    /// The rule's condition over the last WindowMinutes, as a sliding window over minute counters: the minute
+    /// under way and the whole minutes before it count in full, and the oldest minute, of which only a part is
+    /// still inside the window, counts for that part (a minute 20 seconds in keeps two thirds of the minute that
+    /// began M minutes before). So a burst is seen as it happens, a window does not empty at a minute's edge, and
+    /// a burst across an edge counts whole; the price is that events are taken as spread evenly over their minute.
     /// </summary>
+    /// <param name="firing">Whether the rule is firing: an event_share rule that fired stays so while some events
+    /// still match, even below its minimum of attempts (a quiet night is not a recovery).</param>
     public static (bool Holds, WindowCount Window) Condition(
-        WindowRule rule, MinuteCounters counters, int projectId, DateTimeOffset now)
+        WindowRule rule, MinuteCounters counters, int projectId, DateTimeOffset now, bool firing = false)
     {
-        var to = now.AddMinutes(1);
-        var window = counters.Count(projectId, to.AddMinutes(-rule.WindowMinutes), to, rule.Filter.Matches);
+        var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        var to = minute.AddMinutes(1);
+        var recent = counters.Count(projectId, to.AddMinutes(-rule.WindowMinutes), to, rule.Filter.Matches);
+        var oldest = counters.Count(projectId, to.AddMinutes(-rule.WindowMinutes - 1),
+            to.AddMinutes(-rule.WindowMinutes), rule.Filter.Matches);
+        var window = Slide(recent, oldest, 1 - (now - minute).TotalMinutes);
+
+        var share = window.Attempts == 0 ? 0 : window.Matching * 100.0 / window.Attempts;
         var holds = rule.Trigger switch
         {
             "event_count" => window.Matching > rule.Threshold,
-            "event_share" => window.Attempts >= Math.Max(1, rule.MinimumEvents)
-                && window.Matching * 100.0 / window.Attempts > rule.Threshold,
+            "event_share" when firing && window.Attempts < Math.Max(1, rule.MinimumEvents) => window.Matching > 0,
+            "event_share" => window.Attempts >= Math.Max(1, rule.MinimumEvents) && share > rule.Threshold,
             _ => false,
         };
         return (holds, window);
+    }
+
+    /// <summary>The recent minutes in full and the oldest by <paramref name="weight"/>, rounded to events.</summary>
+    private static WindowCount Slide(WindowCount recent, WindowCount oldest, double weight)
+    {
+        var byKey = recent.MatchingByKey.ToDictionary(entry => entry.Key, entry => (double)entry.Count);
+        foreach (var (key, count) in oldest.MatchingByKey)
+        {
+            byKey[key] = byKey.GetValueOrDefault(key) + (count * weight);
+        }
+
+        return new WindowCount(
+            (long)Math.Round(recent.Matching + (oldest.Matching * weight)),
+            (long)Math.Round(recent.Attempts + (oldest.Attempts * weight)),
+            byKey.Select(entry => (entry.Key, Count: (long)Math.Round(entry.Value))).Where(entry => entry.Count > 0)
+                .OrderByDescending(entry => entry.Count).ToList());
     }
 
     /// <summary>

@@ -148,11 +148,17 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         }
 
         var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+
+        // System.Text.Json says so in its message only; a body type that refuses unknown fields (alert rules)
+        // throws this for a misspelt one, and the path then ends with it.
+        var unknown = json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
         return new HttpValidationProblemDetails(new Dictionary<string, string[]>
         {
             [field] = [field == "body"
                 ? "The body is not valid JSON."
-                : $"{field} has the wrong type or is not valid JSON; see the request schema in Swagger."],
+                : unknown
+                    ? $"{field} is not a field of this request; see the request schema in Swagger."
+                    : $"{field} has the wrong type or is not valid JSON; see the request schema in Swagger."],
         })
         {
             Status = StatusCodes.Status400BadRequest,

@@ -15,9 +15,12 @@ internal sealed class AlertRuleConfiguration : IEntityTypeConfiguration<AlertRul
         builder.Property(rule => rule.Trigger).HasMaxLength(16);
         builder.Property(rule => rule.Filter).HasColumnType("jsonb");
         builder.Property(rule => rule.Actions).HasColumnType("jsonb");
-        builder.Property(rule => rule.CooldownMinutes).HasDefaultValue(30);
-        builder.Property(rule => rule.Enabled).HasDefaultValue(true);
-        builder.Property(rule => rule.State).HasMaxLength(8).HasDefaultValue(AlertRuleStates.Ok);
+        // The database's defaults are for rows written by hand; EF always sends the value, since with a default
+        // it would leave out a value equal to the CLR default (a cool-down of 0, a rule disabled) and the
+        // database would store its own default instead.
+        builder.Property(rule => rule.CooldownMinutes).HasDefaultValue(30).ValueGeneratedNever();
+        builder.Property(rule => rule.Enabled).HasDefaultValue(true).ValueGeneratedNever();
+        builder.Property(rule => rule.State).HasMaxLength(8).HasDefaultValue(AlertRuleStates.Ok).ValueGeneratedNever();
 
         builder.HasOne<Project>().WithMany().HasForeignKey(rule => rule.ProjectId);
     }

@@ -96,7 +96,6 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnName("actions");
 
                     b.Property<int>("CooldownMinutes")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
                         .HasDefaultValue(30)
                         .HasColumnName("cooldown_minutes");
@@ -106,7 +105,6 @@ namespace CallTracker.Storage.Migrations
                         .HasColumnName("created_at");
 
                     b.Property<bool>("Enabled")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("boolean")
                         .HasDefaultValue(true)
                         .HasColumnName("enabled");
@@ -132,7 +130,6 @@ namespace CallTracker.Storage.Migrations
 
                     b.Property<string>("State")
                         .IsRequired()
-                        .ValueGeneratedOnAdd()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
                         .HasDefaultValue("ok")

@@ -172,7 +172,11 @@ public sealed class ApiFixture : IAsyncLifetime
             .UseSetting("ConnectionStrings:CallTracker", ConnectionString)
             .UseSetting("CallTracker:Bootstrap:IngestKey", BootstrapIngestKey)
             .UseSetting("CallTracker:Bootstrap:ApiToken", BootstrapApiToken)
-            .UseSetting("CallTracker:Cors:AllowedOrigins:0", "https://crm.example.test"));
+            .UseSetting("CallTracker:Cors:AllowedOrigins:0", "https://crm.example.test")
+
+            // Alert rounds are run by the tests that need them: every host of the suite shares one database,
+            // and a host's timer would evaluate other tests' rules over counters that never saw their events.
+            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
 
     private async Task<string> StartThrowawayServerAsync()
     {

@@ -45,7 +45,8 @@ public delegate Task DeliveryReporter(DeliveryReport report, CancellationToken c
 /// delivery (a warning and <c>calltracker_alert_deliveries_total{result="dropped"}</c>) rather than hold a
 /// request. Each delivery runs on its own task, so a server that hangs holds only its own delivery, for at most
 /// AttemptTimeout per attempt; MaxConcurrentAttempts bounds the connections open at once. Waits between attempts
-/// hold no slot. On shutdown, deliveries still queued or waiting are abandoned: their last report stays pending.
+/// hold no slot. On shutdown, deliveries still queued or waiting are abandoned: their last report stays pending,
+/// and the evaluator queues them again at the next start (AlertEvaluator.ResendPendingAsync).
 /// </remarks>
 public sealed class AlertDelivery : BackgroundService
 {
@@ -118,7 +119,7 @@ public sealed class AlertDelivery : BackgroundService
                 metrics.AlertDelivery(delivery.Channel, "dropped");
                 logger.LogWarning(
                     "Alert delivery dropped, the queue is full: rule {RuleId}, alert {AlertId}, {Channel} to {Target}",
-                    alert.RuleId, alert.AlertId, delivery.Channel, delivery.Target);
+                    alert.RuleId, alert.AlertId, delivery.Channel, delivery.Logged);
 
                 // On the pool, so the history's store (a database write) never runs on the caller's thread.
                 const string Dropped = "Dropped: the delivery queue was full";
@@ -172,7 +173,7 @@ public sealed class AlertDelivery : BackgroundService
         {
             logger.LogInformation(
                 "Alert delivery abandoned at shutdown: rule {RuleId}, alert {AlertId}, {Channel} to {Target}",
-                delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Target);
+                delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Logged);
         }
         finally
         {
@@ -192,7 +193,7 @@ public sealed class AlertDelivery : BackgroundService
             {
                 logger.LogInformation(
                     "Alert delivered: rule {RuleId}, alert {AlertId}, {Channel} to {Target}, attempt {Attempt}",
-                    delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Target, attempt);
+                    delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Logged, attempt);
                 await Finish(delivery, DeliveryStatus.Sent, attempt, null, stoppingToken);
                 return;
             }
@@ -200,7 +201,7 @@ public sealed class AlertDelivery : BackgroundService
             logger.LogWarning(
                 "Alert delivery failed: rule {RuleId}, alert {AlertId}, {Channel} to {Target}, attempt {Attempt} of "
                 + "{Attempts}: {Error}",
-                delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Target, attempt, attempts,
+                delivery.Alert.RuleId, delivery.Alert.AlertId, delivery.Channel, delivery.Logged, attempt, attempts,
                 error);
             if (attempt == attempts || permanent)
             {
@@ -290,7 +291,16 @@ public sealed class AlertDelivery : BackgroundService
 
     private sealed record Delivery(
         Guid Id, AlertMessage Alert, string Channel, string Target, Func<CancellationToken, Task> Send,
-        IReadOnlyList<string?> Secrets, string? Refusal);
+        IReadOnlyList<string?> Secrets, string? Refusal)
+    {
+        /// <summary>
+        /// The target as logs name it: a webhook's origin, but for an e-mail only how many it goes to, since
+        /// addresses are personal data (the history, behind a token, shows them).
+        /// </summary>
+        public string Logged => Channel == Email
+            ? $"{Target.Split(", ").Length} recipient(s)"
+            : Target;
+    }
 }
 
 public static class AlertDeliverySetup

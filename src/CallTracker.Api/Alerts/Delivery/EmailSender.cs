@@ -25,7 +25,7 @@ public sealed class EmailSender(IOptions<CallTrackerOptions> options)
         message.From.Add(MailboxAddress.Parse(smtp.From));
         message.To.AddRange(recipients.Select(MailboxAddress.Parse));
 
-        // Lets a mail client thread the "resolved" message under the one that fired.
+        // Lets a mail filter or a script find the alert in the history (GET .../alerts) without parsing the text.
         message.Headers.Add("X-CallTracker-Alert", alert.AlertId.ToString(CultureInfo.InvariantCulture));
 
         var body = new BodyBuilder { TextBody = AlertText.Plain(alert, link), HtmlBody = AlertText.Html(alert, link) };
