@@ -29,9 +29,22 @@ public sealed class AlertEvaluator(
 {
     private readonly TimeSpan interval = options.Value.Alerts.EvaluationInterval;
 
+    // Set once the counters are rebuilt at start: a round before that would watch tag pairs the rebuild then
+    // replaces, and count windows the rebuild then overwrites.
+    private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>One round over every enabled windowed rule; what the timer runs. Returns the alerts written.</summary>
     public async Task<IReadOnlyList<Alert>> EvaluateAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Alert counters still rebuilding after 30 s; evaluating anyway");
+        }
+
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallTrackerDbContext>();
         var now = clock.GetUtcNow();
@@ -281,6 +294,10 @@ public sealed class AlertEvaluator(
             // Windows then start from what arrives; the database may come up after us.
             logger.LogWarning("Alert counters not rebuilt ({Reason}); counting from now",
                 Http.Problems.SafeReason(exception));
+        }
+        finally
+        {
+            started.TrySetResult();
         }
 
         using var timer = new PeriodicTimer(interval, clock);
