@@ -25,4 +25,16 @@ public sealed class ReporterPackageTests
 
         Assert.True(exitCode == 0, $"vitest failed on test/{file}:\n{output}");
     }
+
+    [NodeTheory]
+    [InlineData("typecheck")]
+    public async Task TheReportersSourceAndTests_TypeCheck(string script)
+    {
+        Assert.True(NodePackage.Missing is null, NodePackage.Missing);
+        await NodePackage.EnsureBuiltAsync();
+
+        var (exitCode, output) = await NodePackage.RunAsync("npm", ["run", script], TimeSpan.FromMinutes(2));
+
+        Assert.True(exitCode == 0, $"npm run {script} failed:\n{output}");
+    }
 }
