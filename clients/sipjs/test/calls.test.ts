@@ -277,6 +277,18 @@ describe("the reporter itself", () => {
     expect(event?.sipCode).toBe(403);
   });
 
+  it("gives each event a UUID even on a plain-http page, where crypto.randomUUID does not exist", async () => {
+    const randomUUID = crypto.randomUUID;
+    Object.defineProperty(crypto, "randomUUID", { value: undefined, configurable: true });
+    try {
+      const { event } = await place(ringThen("01-486.sip"));
+
+      expect(event?.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      Object.defineProperty(crypto, "randomUUID", { value: randomUUID, configurable: true });
+    }
+  });
+
   it("does not break the call when reporting fails, and says so once on the console", async () => {
     const { event, order, warnings } = await place(ringThen("01-486.sip"), {
       reporter: { sentry: { captureMessage: () => { throw new Error("SDK not initialised"); } } },
