@@ -91,13 +91,14 @@ public sealed class BatchWriter(
                 batch.SelectMany(write => write.Calls).ToList(), batch.SelectMany(write => write.Errors).ToList(),
                 CancellationToken.None);
             metrics.Committed(batch.Sum(write => write.Size), Stopwatch.GetElapsedTime(started));
-            Answer(batch, stored);
 
-            // After the answers, so that counting for the alert rules never delays one.
+            // Before the answers, so that a 202 means counted for the alert rules too (a round right after it
+            // sees the events); counting is in memory and takes microseconds.
             counters.Add(batch.SelectMany(write => write.Calls)
                 .Where(call => stored.Calls.Contains((call.ProjectId, call.EventId)))
                 .DistinctBy(call => (call.ProjectId, call.EventId)));
             issueChanges.Add(stored.Issues);
+            Answer(batch, stored);
         }
         catch (Exception exception) when (batch.Count > 1)
         {
