@@ -93,11 +93,21 @@ public sealed class BatchWriter(
             metrics.Committed(batch.Sum(write => write.Size), Stopwatch.GetElapsedTime(started));
 
             // Before the answers, so that a 202 means counted for the alert rules too (a round right after it
-            // sees the events); counting is in memory and takes microseconds.
-            counters.Add(batch.SelectMany(write => write.Calls)
-                .Where(call => stored.Calls.Contains((call.ProjectId, call.EventId)))
-                .DistinctBy(call => (call.ProjectId, call.EventId)));
-            issueChanges.Add(stored.Issues);
+            // sees the events); counting is in memory and takes microseconds. What it throws must not turn a
+            // committed batch into failed requests.
+            try
+            {
+                counters.Add(batch.SelectMany(write => write.Calls)
+                    .Where(call => stored.Calls.Contains((call.ProjectId, call.EventId)))
+                    .DistinctBy(call => (call.ProjectId, call.EventId)));
+                issueChanges.Add(stored.Issues);
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning("Stored events not counted for the alert rules ({Reason})",
+                    Http.Problems.SafeReason(exception));
+            }
+
             Answer(batch, stored);
         }
         catch (Exception exception) when (batch.Count > 1)
