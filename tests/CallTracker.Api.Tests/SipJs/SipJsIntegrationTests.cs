@@ -36,7 +36,7 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         await using var rig = await SipRig.StartAsync(Peers(calls), SilentPeer);
         await preparing;
 
-        var placed = await PlaceCallsAsync(rig, calls, agent);
+        var (placed, driverLog) = await PlaceCallsAsync(rig, calls, agent);
         using var reader = new HttpClient { BaseAddress = rig.Service.Address };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiToken);
         var listed = await ListEventsAsync(reader, agent, calls.Count);
@@ -49,8 +49,8 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         var strays = listed.Keys.Except(placed.Values.Select(result => result.EventId ?? "")).ToList();
         mismatches.AddRange(strays.Select(eventId => $"event {eventId}: listed for the agent but queued for no call"));
 
-        Assert.True(mismatches.Count == 0,
-            $"{mismatches.Count} mismatches:\n{string.Join('\n', mismatches)}\n\n{rig.Tails()}");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches:\n{string.Join('\n', mismatches)}\n\n"
+            + $"{WhatSipJsSaid(mismatches, driverLog)}\n{rig.Tails()}");
     }
 
     /// <summary>
@@ -103,8 +103,8 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         return peers;
     }
 
-    private async Task<Dictionary<string, PlacedCall>> PlaceCallsAsync(SipRig rig, List<PlannedCall> calls,
-        string agent)
+    private async Task<(Dictionary<string, PlacedCall> Placed, IReadOnlyList<string> Log)> PlaceCallsAsync(
+        SipRig rig, List<PlannedCall> calls, string agent)
     {
         var plan = new
         {
@@ -136,8 +136,9 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
                 + $"{driver.Tail(80)}\n{rig.Tails()}");
 
             var result = JsonNode.Parse(driver.Output.Last(line => line.StartsWith('{')))!["calls"]!.AsArray();
-            return result.ToDictionary(call => (string)call!["name"]!, call => new PlacedCall(
+            var placed = result.ToDictionary(call => (string)call!["name"]!, call => new PlacedCall(
                 (string?)call!["callId"], call["event"] is JsonObject queued ? (string?)queued["eventId"] : null));
+            return (placed, driver.Errors);
         }
         finally
         {
@@ -225,6 +226,16 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         }
 
         return mismatches;
+    }
+
+    /// <summary>The driver's log lines (SIP.js's and the reporter's) of the calls that went wrong.</summary>
+    private static string WhatSipJsSaid(List<string> mismatches, IReadOnlyList<string> driverLog)
+    {
+        var names = mismatches.Select(mismatch => mismatch.Split(':')[0]).Distinct();
+        var lines = names.SelectMany(name => driverLog
+            .Where(line => line.StartsWith($"[{name}]", StringComparison.Ordinal)).Take(30));
+        return $"--- the driver's log of those calls\n{string.Join('\n', lines.Concat(
+            driverLog.Where(line => line.StartsWith("[reporter]", StringComparison.Ordinal))))}\n";
     }
 
     /// <summary>The reason phrase of a capture's status line, as the peer sends it.</summary>

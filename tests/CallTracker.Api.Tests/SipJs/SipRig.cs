@@ -40,8 +40,14 @@ public sealed class SipRig : IAsyncDisposable
     /// <summary>Each peer's port by its name: the user part to dial.</summary>
     public IReadOnlyDictionary<string, int> Numbers { get; private set; } = new Dictionary<string, int>();
 
-    /// <summary>The last lines of Kamailio and of every peer, for a failure message.</summary>
-    public string Tails() => string.Join('\n', tools.Select(tool => tool.Tail(40)).Append(service?.OutputTail ?? ""));
+    /// <summary>The last lines of Kamailio, of every peer and its unexpected messages, for a failure message.</summary>
+    public string Tails()
+    {
+        var peerErrors = Directory.EnumerateFiles(folder, "*.errors.log").Order()
+            .Select(file => $"--- {Path.GetFileName(file)}\n{string.Join('\n', File.ReadLines(file).TakeLast(40))}");
+        return string.Join('\n', tools.Select(tool => tool.Tail(120)).Concat(peerErrors)
+            .Append($"--- CallTracker\n{service?.OutputTail}"));
+    }
 
     /// <param name="silentPeer">The peer that never answers: the proxy sends it no 100 Trying of its own.</param>
     public static async Task<SipRig> StartAsync(IReadOnlyList<SippPeer> peers, string silentPeer)
@@ -118,7 +124,7 @@ public sealed class SipRig : IAsyncDisposable
             "-m", peer.Calls.ToString(CultureInfo.InvariantCulture), "-nostdin",
             "-timeout", ((int)PeerLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             "-trace_err", "-error_file", Path.Combine(folder, $"{peer.Name}.errors.log"),
-        ], folder));
+        ], folder, stdoutIsScreen: true));
     }
 
     private async Task StartKamailioAsync(int silentNumber)

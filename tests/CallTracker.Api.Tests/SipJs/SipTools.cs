@@ -56,7 +56,8 @@ public static class SipTools
 
         return missing.Count == 0
             ? null
-            : $"The SIP.js integration test needs {string.Join(", ", missing)}; `bash .ci/run` installs them as root.";
+            : $"The SIP.js integration test needs {string.Join(", ", missing)} "
+                + "(`bash .ci/run` installs Kamailio and SIPp as root).";
     }
 
     /// <summary>Debian's module folder is /usr/lib/&lt;multiarch triplet&gt;/kamailio/modules.</summary>

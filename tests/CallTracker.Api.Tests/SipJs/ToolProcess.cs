@@ -17,10 +17,13 @@ public sealed class ToolProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> stderr = new();
     private bool disposed;
 
-    private ToolProcess(string name, Process process)
+    private readonly bool stdoutIsScreen;
+
+    private ToolProcess(string name, Process process, bool stdoutIsScreen)
     {
         Name = name;
         this.process = process;
+        this.stdoutIsScreen = stdoutIsScreen;
     }
 
     public string Name { get; }
@@ -32,11 +35,17 @@ public sealed class ToolProcess : IAsyncDisposable
 
     /// <summary>The last lines of both streams, for a failure message.</summary>
     public string Tail(int lines = 30) =>
-        $"--- {Name} (stderr)\n{string.Join('\n', stderr.TakeLast(lines))}\n"
-        + $"--- {Name} (stdout)\n{string.Join('\n', stdout.TakeLast(lines))}";
+        Section("stderr", stderr, lines) + (stdoutIsScreen ? "" : Section("stdout", stdout, lines));
 
-    public static ToolProcess Start(
-        string name, string file, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>Every line written to stderr, in order.</summary>
+    public IReadOnlyList<string> Errors => [.. stderr];
+
+    private string Section(string stream, ConcurrentQueue<string> lines, int count) =>
+        lines.IsEmpty ? "" : $"--- {Name} ({stream})\n{string.Join('\n', lines.TakeLast(count))}\n";
+
+    /// <param name="stdoutIsScreen">Leaves stdout out of <see cref="Tail"/>: SIPp redraws its statistics there.</param>
+    public static ToolProcess Start(string name, string file, IEnumerable<string> arguments,
+        string? workingDirectory = null, bool stdoutIsScreen = false)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -46,7 +55,7 @@ public sealed class ToolProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        var tool = new ToolProcess(name, Process.Start(start)!);
+        var tool = new ToolProcess(name, Process.Start(start)!, stdoutIsScreen);
         tool.process.OutputDataReceived += (_, line) => Keep(tool.stdout, line.Data);
         tool.process.ErrorDataReceived += (_, line) => Keep(tool.stderr, line.Data);
         tool.process.BeginOutputReadLine();

@@ -54,8 +54,13 @@ async function place(call, wsUrl, reporter) {
     logBuiltinEnabled: false,
     logLevel: "warn",
 
-    // stdout carries only the result line; SIP.js's own warnings go to stderr for a failure message.
-    logConnector: (level, category, label, content) => console.error(`[${call.name}] ${category} ${content}`),
+    // stdout carries only the result line; SIP.js's own warnings go to stderr for a failure message. The
+    // connector hears every level whatever logLevel says, and state changes would bury the warnings.
+    logConnector: (level, category, label, content) => {
+      if (level === "warn" || level === "error") {
+        console.error(`[${call.name}] ${level} ${category} ${content}`);
+      }
+    },
   });
   await userAgent.start();
   if (call.action === "transport_down") {
