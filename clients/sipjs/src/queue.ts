@@ -32,6 +32,9 @@ export interface QueueOptions {
   warn(message: string, error?: unknown): void;
 }
 
+/** A Retry-After is honoured up to an hour; a longer one (or a date far ahead) is more likely a mistake. */
+const MaxRetryAfterMs = 60 * 60_000;
+
 /** A keepalive request may carry at most 64 KiB in all; a little is left for the headers. */
 const KeepaliveBytes = 60 * 1024;
 
@@ -179,7 +182,7 @@ export class EventQueue {
 
   private delay(retryAfterMs: number | undefined): number {
     if (retryAfterMs !== undefined) {
-      return Math.min(retryAfterMs, this.options.maxDelayMs * 4);
+      return Math.min(retryAfterMs, MaxRetryAfterMs);
     }
 
     const doubling = this.options.baseDelayMs * 2 ** Math.min(this.failures - 1, 16);

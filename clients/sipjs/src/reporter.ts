@@ -52,7 +52,7 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
   const warn = options.warn ?? ((message: string, error?: unknown) =>
     console.warn(`[CallTracker] ${message}`, ...(error === undefined ? [] : [error])));
   const now = options.now ?? (() => Date.now());
-  const newEventId = options.newEventId ?? (() => crypto.randomUUID());
+  const newEventId = options.newEventId ?? uuid;
 
   let queue: EventQueue | undefined;
   if (!options.sentry) {
@@ -134,6 +134,22 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
       return queue?.size ?? 0;
     },
   };
+}
+
+/**
+ * A random (version 4) UUID for an event's id. crypto.randomUUID exists only in secure contexts (https,
+ * localhost), and a CRM on plain http still needs ids; getRandomValues is there in every context.
+ */
+function uuid(): string {
+  if (typeof crypto.randomUUID === "function") {
+    return crypto.randomUUID();
+  }
+
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The number as dialled: the user part of the INVITE's Request-URI. */

@@ -85,8 +85,9 @@ export class TrackedCall {
       this.seen.startedAt ??= this.link.now();
       this.startRingTimer();
     } else if (state === Established) {
+      // Answered: whatever ends the call later is not a failed call, so it is settled now.
       this.seen.answered = true;
-      this.stopRingTimer();
+      this.finish();
     } else if (state === Terminated) {
       // One macrotask later: SIP.js calls onReject/onRedirect right after this transition, not before.
       setTimeout(() => this.finish(), 0);
@@ -109,11 +110,9 @@ export class TrackedCall {
           call.guard("read a provisional response", () => call.onProgress(response));
           own.onProgress?.(response);
         },
+        // Not taken as the answer: SIP.js calls onAccept even when the answer's media could not be set up and it
+        // hung up at once. The session reaching Established is the answer.
         onAccept: (response: Core.IncomingResponse) => {
-          call.guard("read the answer", () => {
-            call.seen.answered = true;
-            call.stopRingTimer();
-          });
           own.onAccept?.(response);
         },
         onRedirect: (response: Core.IncomingResponse) => {
