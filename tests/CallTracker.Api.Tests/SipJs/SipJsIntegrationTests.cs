@@ -9,9 +9,10 @@ using Xunit.Abstractions;
 namespace CallTracker.Api.Tests.SipJs;
 
 /// <summary>
-/// Issue 9's end-to-end check: the reporter of clients/sipjs with the real SIP.js in Node, over a WebSocket to a
-/// real Kamailio, which relays each call to a real SIPp that answers it the way one shared capture did (or not
-/// at all). CallTracker runs as a process of its own; every event is read back from its query API.
+/// Issue 9's end-to-end check: the reporter of clients/sipjs with the real SIP.js, in Node and in a Chromium page,
+/// over a WebSocket to a real Kamailio, which relays each call to a real SIPp that answers it the way one shared
+/// capture did (or not at all). CallTracker runs as a process of its own; every event is read back from its
+/// query API. Both drivers place the same calls (clients/sipjs/test/integration/calls.mjs).
 /// </summary>
 [Collection(SipJsSuite.Name)]
 public sealed class SipJsIntegrationTests(ITestOutputHelper output)
@@ -27,16 +28,24 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
     private static readonly TimeSpan StoredWithin = TimeSpan.FromSeconds(15);
 
     [SipFact]
-    public async Task EveryFailedCall_PlacedWithSipJsThroughKamailio_GivesExactlyOneCorrectEvent()
+    public Task EveryFailedCall_PlacedWithSipJsInNodeThroughKamailio_GivesExactlyOneCorrectEvent() =>
+        PlaceEveryCallAndCheckAsync("place-calls.mjs", chromium: false);
+
+    /// <summary>The page loads the browser bundle and posts with the browser's fetch, to another origin.</summary>
+    [SipFact(chromium: true)]
+    public Task EveryFailedCall_PlacedFromAChromiumPageThroughKamailio_GivesExactlyOneCorrectEvent() =>
+        PlaceEveryCallAndCheckAsync("place-calls-in-chromium.mjs", chromium: true);
+
+    private async Task PlaceEveryCallAndCheckAsync(string driver, bool chromium)
     {
-        SipTools.EnsureInstalled();
+        SipTools.EnsureInstalled(chromium);
         var calls = PlannedCalls();
         var agent = $"agent-it-{Guid.NewGuid():N}";
-        var preparing = SipJsPackage.PrepareAsync();
+        var building = NodePackage.EnsureBuiltAsync();
         await using var rig = await SipRig.StartAsync(Peers(calls), SilentPeer);
-        await preparing;
+        await building;
 
-        var (placed, driverLog) = await PlaceCallsAsync(rig, calls, agent);
+        var (placed, left, driverLog) = await PlaceCallsAsync(driver, rig, calls, agent);
         using var reader = new HttpClient { BaseAddress = rig.Service.Address };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiToken);
         var listed = await ListEventsAsync(reader, agent, calls.Count);
@@ -48,6 +57,7 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
 
         var strays = listed.Keys.Except(placed.Values.Select(result => result.EventId ?? "")).ToList();
         mismatches.AddRange(strays.Select(eventId => $"event {eventId}: listed for the agent but queued for no call"));
+        mismatches.AddRange(left.Select(leftOver => $"the reporter still holds {leftOver} after its flush"));
 
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches:\n{string.Join('\n', mismatches)}\n\n"
             + $"{WhatSipJsSaid(mismatches, driverLog)}\n{rig.Tails()}");
@@ -103,8 +113,12 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         return peers;
     }
 
-    private async Task<(Dictionary<string, PlacedCall> Placed, IReadOnlyList<string> Log)> PlaceCallsAsync(
-        SipRig rig, List<PlannedCall> calls, string agent)
+    /// <returns>
+    /// Each call's Call-ID and event id by name, what the reporter still held after its flush (its queue, and in
+    /// the page its localStorage), and the driver's log.
+    /// </returns>
+    private async Task<(Dictionary<string, PlacedCall> Placed, List<string> Left, IReadOnlyList<string> Log)>
+        PlaceCallsAsync(string driverScript, SipRig rig, List<PlannedCall> calls, string agent)
     {
         var plan = new
         {
@@ -127,18 +141,24 @@ public sealed class SipJsIntegrationTests(ITestOutputHelper output)
         try
         {
             var started = Stopwatch.StartNew();
-            await using var driver = ToolProcess.Start("node place-calls.mjs", SipTools.Node,
-                [SipJsPackage.Driver, planFile], SipJsPackage.Folder);
+            var script = Path.Combine(NodePackage.Root, "test", "integration", driverScript);
+            await using var driver = ToolProcess.Start(
+                $"node {driverScript}", SipTools.Node, [script, planFile], NodePackage.Root);
             var exitCode = await driver.WaitForExitAsync(CallsWithin);
             output.WriteLine($"the driver ended in {started.Elapsed.TotalSeconds:F1} s with {exitCode}");
             output.WriteLine(driver.Tail(200));
             Assert.True(exitCode == 0, $"the driver ended with {exitCode?.ToString() ?? "no exit"}:\n"
                 + $"{driver.Tail(80)}\n{rig.Tails()}");
 
-            var result = JsonNode.Parse(driver.Output.Last(line => line.StartsWith('{')))!["calls"]!.AsArray();
-            var placed = result.ToDictionary(call => (string)call!["name"]!, call => new PlacedCall(
-                (string?)call!["callId"], call["event"] is JsonObject queued ? (string?)queued["eventId"] : null));
-            return (placed, driver.Errors);
+            var result = JsonNode.Parse(driver.Output.Last(line => line.StartsWith('{')))!;
+            var placed = result["calls"]!.AsArray().ToDictionary(
+                call => (string)call!["name"]!,
+                call => new PlacedCall(
+                    (string?)call!["callId"], call["event"] is JsonObject queued ? (string?)queued["eventId"] : null));
+            var left = new[] { "queued", "stored" }
+                .Where(field => result[field] is JsonValue count && count.GetValue<int>() != 0)
+                .Select(field => $"{result[field]} events ({field})").ToList();
+            return (placed, left, driver.Errors);
         }
         finally
         {

@@ -1,19 +1,27 @@
+using CallTracker.Api.Tests.Infrastructure;
+
 namespace CallTracker.Api.Tests.SipJs;
 
 /// <summary>
-/// The programs the SIP.js integration test needs from the machine. CI sets <see cref="RequireVariable"/> so that
+/// The programs the SIP.js integration test needs from the machine. CI sets <see cref="NodePackage.RequireVariable"/> so that
 /// a missing one fails the run; elsewhere the test is skipped with what to install.
 /// </summary>
 public static class SipTools
 {
-    public const string RequireVariable = "CALLTRACKER_REQUIRE_SIP_TESTS";
-
     private static readonly Lazy<string?> Missing = new(FindMissing);
 
-    public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
+    public static bool Required => NodePackage.Required;
 
     /// <summary>What to install, or null when everything is there.</summary>
     public static string? MissingMessage => Missing.Value;
+
+    /// <summary>The Chromium the page driver runs (CHROMIUM, else Debian's), or null when there is none.</summary>
+    public static string? Chromium =>
+        new[] { Environment.GetEnvironmentVariable("CHROMIUM"), "/usr/bin/chromium" }.FirstOrDefault(File.Exists);
+
+    public static string? ChromiumMissingMessage => Chromium is null
+        ? "The SIP.js integration test's page driver needs Chromium (Debian: chromium; or set CHROMIUM)."
+        : null;
 
     public static string Kamailio => Find("kamailio") ?? "kamailio";
 
@@ -21,12 +29,10 @@ public static class SipTools
 
     public static string Node => Find("node") ?? "node";
 
-    public static string Npm => Find("npm") ?? "npm";
-
     /// <summary>Fails a test run by CI (or with the variable set) when a tool is missing.</summary>
-    public static void EnsureInstalled()
+    public static void EnsureInstalled(bool chromium)
     {
-        if (MissingMessage is { } missing)
+        if ((MissingMessage ?? (chromium ? ChromiumMissingMessage : null)) is { } missing)
         {
             throw new InvalidOperationException(missing);
         }
@@ -49,7 +55,7 @@ public static class SipTools
             missing.Add("SIPp (Debian: sip-tester)");
         }
 
-        if (Find("node") is null || Find("npm") is null)
+        if (NodePackage.Missing is not null)
         {
             missing.Add("Node.js 18 or later with npm");
         }
@@ -83,9 +89,11 @@ public static class SipTools
 /// </summary>
 public sealed class SipFactAttribute : FactAttribute
 {
-    public SipFactAttribute()
+    /// <param name="chromium">The test also needs Chromium (the page driver).</param>
+    public SipFactAttribute(bool chromium = false)
     {
-        if (SipTools.MissingMessage is { } missing && !SipTools.Required)
+        var missing = SipTools.MissingMessage ?? (chromium ? SipTools.ChromiumMissingMessage : null);
+        if (missing is not null && !SipTools.Required)
         {
             Skip = missing;
         }

@@ -78,19 +78,6 @@ public sealed class ToolProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a tool to its end, failing with its output when it fails or outlives the bound.</summary>
-    public static async Task RunAsync(string name, string file, IEnumerable<string> arguments, string workingDirectory,
-        TimeSpan within)
-    {
-        await using var tool = Start(name, file, arguments, workingDirectory);
-        var exitCode = await tool.WaitForExitAsync(within);
-        if (exitCode != 0)
-        {
-            var ending = exitCode is null ? $"did not end within {within.TotalSeconds} s" : $"exited with {exitCode}";
-            throw new InvalidOperationException($"{name} {ending}:\n{tool.Tail()}");
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (disposed)
