@@ -29,7 +29,12 @@ async function place(call, wsUrl, { Inviter, UserAgent }, reporter, log) {
     sessionDescriptionHandlerFactory: signallingOnly(call.action),
     logBuiltinEnabled: false,
     logLevel: "warn",
-    logConnector: (level, category, label, content) => log(`[${call.name}] ${category} ${content}`),
+    // The connector hears every level whatever logLevel says; state changes would bury the warnings.
+    logConnector: (level, category, label, content) => {
+      if (level === "warn" || level === "error") {
+        log(`[${call.name}] ${level} ${category} ${content}`);
+      }
+    },
   });
   await userAgent.start();
   if (call.action === "transport_down") {
