@@ -176,7 +176,8 @@ export class TrackedCall {
 
   /**
    * A WebSocket that closes while the INVITE waits for its final response ends the call for the agent at once,
-   * though SIP.js keeps the session until its own timer (32 s) runs out: it is reported then and there.
+   * but SIP.js keeps the session: once a provisional response has come, no timer of its own ends it (Timer B
+   * stops at the first 1xx), so it would wait for ever. It is reported then and there.
    */
   private watchTransport(): void {
     const transport = this.inviter.userAgent.transport;

@@ -21,7 +21,7 @@ public static class NodePackage
     /// <summary>Why the tests that need Node.js cannot run here; null when they can.</summary>
     public static string? Missing { get; } = OnPath("node") && OnPath("npm")
         ? null
-        : "Node.js 18+ and npm are needed for the SIP.js reporter's tests (Debian: apt-get install nodejs npm).";
+        : "Node.js 20+ and npm are needed for the SIP.js reporter's tests (Debian: apt-get install nodejs npm).";
 
     /// <summary>Whether a missing tool skips the test (a developer's machine) or fails it (CI).</summary>
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";

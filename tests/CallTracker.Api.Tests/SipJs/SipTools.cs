@@ -57,7 +57,7 @@ public static class SipTools
 
         if (NodePackage.Missing is not null)
         {
-            missing.Add("Node.js 18 or later with npm");
+            missing.Add("Node.js 20 or later with npm");
         }
 
         return missing.Count == 0
