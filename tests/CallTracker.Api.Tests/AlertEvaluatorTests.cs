@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CallTracker.Api.Alerts;
-using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
 using CallTracker.Storage.Entities;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,17 +23,12 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
     {
         await using var smtp = await SmtpSink.StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
-        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("CallTracker:Smtp:Host", "127.0.0.1")
-            .UseSetting("CallTracker:Smtp:Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .UseSetting("CallTracker:Smtp:TlsMode", "None")
-            .UseSetting("CallTracker:Alerts:PublicUrl", "https://calltracker.example.com")
-            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
-        var project = await fixture.CreateProjectAsync();
-        var ingest = host.CreateClient();
-        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
-        var admin = host.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        await using var host = await AlertHost.StartAsync(fixture,
+            ("CallTracker:Smtp:Host", "127.0.0.1"),
+            ("CallTracker:Smtp:Port", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("CallTracker:Smtp:TlsMode", "None"),
+            ("CallTracker:Alerts:PublicUrl", "https://calltracker.example.com"));
+        var (project, ingest, admin) = (host.Project, host.Ingest, host.Admin);
         var rule = await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
         {
             name = "Network errors on viettel-1",
@@ -50,7 +43,7 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             },
         });
         Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
-        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+        var evaluator = host.Evaluator;
 
         await BurstAsync(ingest);
         var first = await evaluator.EvaluateAsync(default);
@@ -82,13 +75,8 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
     public async Task EachNewIssueAndRegression_FiresItsRule_OnlyForOutcomesSomeoneCanActOn_ARegressionOncePerCooldown()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
-        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
-        var project = await fixture.CreateProjectAsync();
-        var ingest = host.CreateClient();
-        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
-        var admin = host.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        await using var host = await AlertHost.StartAsync(fixture);
+        var (project, ingest, admin) = (host.Project, host.Ingest, host.Admin);
         foreach (var trigger in new[] { "new_issue", "regression" })
         {
             var created = await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
@@ -100,7 +88,7 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+        var evaluator = host.Evaluator;
         async Task<IReadOnlyList<Alert>> PostThenEvaluateAsync(int code)
         {
             (await ingest.PostEventsAsync(new { occurredAt = MinutesAgo(0), sipCode = code }))
@@ -140,13 +128,8 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
     public async Task AWindowedRuleWithATagFilter_CountsOnlyTheEventsCarryingThatTag()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
-        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
-        var project = await fixture.CreateProjectAsync();
-        var ingest = host.CreateClient();
-        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
-        var admin = host.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        await using var host = await AlertHost.StartAsync(fixture);
+        var (project, ingest, admin) = (host.Project, host.Ingest, host.Admin);
         (await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
         {
             name = "Spring campaign",
@@ -156,7 +139,7 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             filter = new { tags = new { campaign = "spring" } },
             actions = new { webhooks = new[] { new { url = receiver.Url("/spring").ToString(), secret = Secret } } },
         })).EnsureSuccessStatusCode();
-        var evaluator = host.Services.GetRequiredService<AlertEvaluator>();
+        var evaluator = host.Evaluator;
         await evaluator.EvaluateAsync(default);
 
         var others = Enumerable.Range(0, 5)
@@ -209,8 +192,7 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
         });
         await fixture.ExecuteSqlAsync($"UPDATE alerts SET message = '{message}' WHERE id = {alertId}");
 
-        await using var restarted = fixture.Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
+        await using var restarted = fixture.Factory.WithWebHostBuilder(_ => { });
         _ = restarted.Services;
         var hook = await EventuallyAsync(() => receiver.Received, count: 1);
         var history = await EventuallyAsync(async () =>

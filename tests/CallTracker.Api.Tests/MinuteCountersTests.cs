@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using CallTracker.Api.Alerts;
-using CallTracker.Api.Security;
 using CallTracker.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -51,13 +49,8 @@ public sealed class MinuteCountersTests(ApiFixture fixture)
     [Fact]
     public async Task TagPairsARuleFiltersOn_AreCounted_OtherTagsAreNot_AndARebuildAgrees()
     {
-        await using var host = fixture.Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("CallTracker:Alerts:EvaluationInterval", "01:00:00"));
-        var project = await fixture.CreateProjectAsync();
-        var ingest = host.CreateClient();
-        ingest.DefaultRequestHeaders.Add(Authentication.IngestKeyHeader, project.IngestKey);
-        var admin = host.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", project.ApiToken);
+        await using var host = await AlertHost.StartAsync(fixture);
+        var (project, ingest, admin) = (host.Project, host.Ingest, host.Admin);
         (await admin.PostAsJsonAsync($"/api/v1/projects/{project.Id}/alert-rules", new
         {
             name = "Spring campaign failing",
@@ -67,7 +60,7 @@ public sealed class MinuteCountersTests(ApiFixture fixture)
             filter = new { tags = new { campaign = "spring" } },
             actions = new { emails = new[] { "oncall@calltracker.test" } },
         })).EnsureSuccessStatusCode();
-        await host.Services.GetRequiredService<AlertEvaluator>().EvaluateAsync(default);
+        await host.Evaluator.EvaluateAsync(default);
 
         (await ingest.PostEventsAsync(new object[]
         {
@@ -78,12 +71,12 @@ public sealed class MinuteCountersTests(ApiFixture fixture)
         })).EnsureSuccessStatusCode();
         var now = DateTimeOffset.UtcNow;
         var filter = new RuleFilter([], [], [], [], [], new Dictionary<string, string> { ["campaign"] = "spring" });
-        var live = host.Services.GetRequiredService<MinuteCounters>();
+        var live = host.Host.Services.GetRequiredService<MinuteCounters>();
         var rebuilt = new MinuteCounters(TimeProvider.System);
         rebuilt.Watch([(project.Id, new Dictionary<string, string> { ["campaign"] = "spring" })]);
 
         var counted = live.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), filter.Matches);
-        await rebuilt.RebuildAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), default);
+        await rebuilt.RebuildAsync(host.Host.Services.GetRequiredService<NpgsqlDataSource>(), default);
         var recounted = rebuilt.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), filter.Matches);
         var keys = live.Count(project.Id, now.AddMinutes(-10), now.AddMinutes(1), _ => true).MatchingByKey;
 

@@ -101,19 +101,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The exit code, or null when the process has not exited within the time given.</summary>
-    public async Task<int?> WaitForExitAsync(TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
+    public Task<int?> WaitForExitAsync(TimeSpan within) => process.ExitCodeWithinAsync(within);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CallTracker.Api.Tests.Infrastructure;
 
 namespace CallTracker.Api.Tests.SipJs;
 
@@ -64,19 +65,7 @@ public sealed class ToolProcess : IAsyncDisposable
     }
 
     /// <summary>The exit code, or null when the process is still running after the time given.</summary>
-    public async Task<int?> WaitForExitAsync(TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
+    public Task<int?> WaitForExitAsync(TimeSpan within) => process.ExitCodeWithinAsync(within);
 
     public async ValueTask DisposeAsync()
     {
