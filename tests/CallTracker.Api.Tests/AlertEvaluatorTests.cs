@@ -83,7 +83,10 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
             {
                 name = trigger,
                 trigger,
-                actions = new { webhooks = new[] { new { url = receiver.Url($"/{trigger}").ToString(), secret = Secret } } },
+                actions = new
+                {
+                    webhooks = new[] { new { url = receiver.Url($"/{trigger}").ToString(), secret = Secret } },
+                },
             });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
@@ -153,7 +156,8 @@ public sealed class AlertEvaluatorTests(ApiFixture fixture)
         var hook = await EventuallyAsync(() => receiver.Received, count: 1);
 
         Assert.DoesNotContain(quiet, alert => alert.ProjectId == project.Id);
-        Assert.Equal("Spring campaign: 3 in 5 min (limit 2)", Assert.Single(fired, alert => alert.ProjectId == project.Id).Summary);
+        Assert.Equal("Spring campaign: 3 in 5 min (limit 2)",
+            Assert.Single(fired, alert => alert.ProjectId == project.Id).Summary);
         Assert.True(Assert.Single(hook).SignatureValid);
     }
 

@@ -15,16 +15,25 @@ interface Received {
   contentType: string | undefined;
 }
 
+/** What the stand-in answers next; `refuse` turns it into a 400 for any batch holding such an event, every time. */
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  refuse?: (event: FailedCallEvent) => boolean;
+}
+
 /** A CallTracker stand-in that records each POST and answers with the next scripted status. */
 class Receiver {
   readonly received: Received[] = [];
-  answers: Array<{ status: number; headers?: Record<string, string>; body?: unknown; refuse?: (e: FailedCallEvent) => boolean }> = [];
+  answers: Answer[] = [];
   private server!: Server;
 
   async start(): Promise<void> {
     this.server = createServer(async (request, response) => {
       const events = JSON.parse(await read(request)) as FailedCallEvent[];
-      this.received.push({ events, at: Date.now(), url: request.url ?? "", contentType: request.headers["content-type"] });
+      const contentType = request.headers["content-type"];
+      this.received.push({ events, at: Date.now(), url: request.url ?? "", contentType });
       const answer = this.answers.shift() ?? { status: 202 };
       const refused = answer.refuse && events.some(answer.refuse);
       const status = refused ? 400 : answer.refuse ? 202 : answer.status;

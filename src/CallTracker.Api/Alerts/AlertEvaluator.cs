@@ -375,7 +375,7 @@ public sealed class AlertEvaluator(
         return pending;
     }
 
-    /// <summary>A webhook as the history names it: scheme, host and port, never its path (it may be its secret).</summary>
+    /// <summary>A webhook as the history names it: scheme, host and port, never its path (it may be a secret).</summary>
     public static string WebhookTarget(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "webhook";
 }

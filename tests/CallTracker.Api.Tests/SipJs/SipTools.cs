@@ -3,8 +3,9 @@ using CallTracker.Api.Tests.Infrastructure;
 namespace CallTracker.Api.Tests.SipJs;
 
 /// <summary>
-/// The programs the SIP.js integration test needs from the machine. CI sets <see cref="NodePackage.RequireVariable"/> so that
-/// a missing one fails the run; elsewhere the test is skipped with what to install.
+/// The programs the SIP.js integration test needs from the machine. CI sets
+/// <see cref="NodePackage.RequireVariable"/> so that a missing one fails the run; elsewhere the test is skipped with
+/// what to install.
 /// </summary>
 public static class SipTools
 {
