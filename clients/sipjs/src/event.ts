@@ -141,11 +141,15 @@ function localCause(seen: CallObservation): LocalCause {
     return seen.cancelCause;
   }
 
+  if (seen.transportLost) {
+    return "transport_error";
+  }
+
   if (seen.mediaFailed) {
     return "media_error";
   }
 
-  if (seen.transportLost || seen.final?.statusCode === 503) {
+  if (seen.final?.statusCode === 503) {
     return "transport_error";
   }
 

@@ -7,7 +7,9 @@ export type SendOutcome =
   /** CallTracker refused them for good (a 4xx other than 408 and 429): sending again would not help. */
   | { kind: "refused"; status: number; detail: string }
   /** Try again later: a network error, 408, 429 or 5xx; retryAfterMs when the answer said how long. */
-  | { kind: "retry"; reason: string; retryAfterMs?: number };
+  | { kind: "retry"; reason: string; retryAfterMs?: number }
+  /** CallTracker refuses this page's requests whatever they hold (a wrong key, 401 or 403; a wrong endpoint, 404). */
+  | { kind: "blocked"; status: number; detail: string };
 
 export interface Transport {
   send(events: FailedCallEvent[], options: { keepalive: boolean }): Promise<SendOutcome>;
@@ -52,6 +54,7 @@ export class EventQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private idle: Array<() => void> = [];
+  private blockedWarned = false;
 
   constructor(
     private readonly transport: Transport,
@@ -72,7 +75,7 @@ export class EventQueue {
       this.options.warn(`${over} failed-call event(s) dropped: more than ${this.options.maxEvents} waiting to be sent`);
     }
 
-    this.save();
+    this.store((stored) => [...stored, event]);
     this.schedule(0);
   }
 
@@ -94,9 +97,10 @@ export class EventQueue {
    */
   sendAtUnload(): void {
     const batch: FailedCallEvent[] = [];
+    const encoder = new TextEncoder();
     let bytes = 2;
     for (const event of this.events) {
-      bytes += JSON.stringify(event).length + 1;
+      bytes += encoder.encode(JSON.stringify(event)).length + 1;
       if (bytes > KeepaliveBytes) {
         break;
       }
@@ -109,13 +113,13 @@ export class EventQueue {
     }
   }
 
+  /**
+   * Sends after the delay, unless a send is under way or already planned: a new event never cuts short the wait a
+   * Retry-After or the backoff asked for (it goes with the next send).
+   */
   private schedule(delayMs: number): void {
-    if (this.sending || (this.timer !== undefined && delayMs > 0)) {
+    if (this.sending || this.timer !== undefined) {
       return;
-    }
-
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
     }
 
     this.timer = setTimeout(() => {
@@ -135,13 +139,20 @@ export class EventQueue {
       while (this.events.length > 0) {
         const batch = this.events.slice(0, size);
         const outcome = await this.send(batch);
-        if (outcome.kind === "retry") {
+        if (outcome.kind === "retry" || outcome.kind === "blocked") {
           this.failures++;
           this.sending = false;
-          this.schedule(this.delay(outcome.retryAfterMs));
+          if (outcome.kind === "blocked" && !this.blockedWarned) {
+            this.blockedWarned = true;
+            this.options.warn(`CallTracker refuses this page's events (${outcome.status}: ${outcome.detail}): `
+              + "check the endpoint and the ingest key; the events are kept and sent again every few minutes");
+          }
+
+          this.schedule(outcome.kind === "blocked" ? this.options.maxDelayMs : this.delay(outcome.retryAfterMs));
           return;
         }
 
+        this.blockedWarned = false;
         this.failures = 0;
         if (outcome.kind === "refused" && batch.length > 1) {
           // A batch is all or nothing on the server: halve it until the event it refuses is alone.
@@ -177,7 +188,7 @@ export class EventQueue {
   private remove(batch: FailedCallEvent[]): void {
     const ids = new Set(batch.map((event) => event.eventId));
     this.events = this.events.filter((event) => !ids.has(event.eventId));
-    this.save();
+    this.store((stored) => stored.filter((event) => !ids.has(event.eventId)));
   }
 
   private delay(retryAfterMs: number | undefined): number {
@@ -191,9 +202,13 @@ export class EventQueue {
   }
 
   private load(): FailedCallEvent[] {
+    return this.read() ?? [];
+  }
+
+  private read(): FailedCallEvent[] | undefined {
     const storage = this.options.storage;
     if (!storage) {
-      return [];
+      return undefined;
     }
 
     try {
@@ -205,14 +220,21 @@ export class EventQueue {
     }
   }
 
-  private save(): void {
+  /**
+   * Changes what is stored by reading it again first: another tab of the CRM keeps its events under the same key,
+   * and writing this tab's list over it would lose theirs. (Events a closed tab left are taken up by the next page
+   * that starts; two pages may both send them, which their ids make harmless.)
+   */
+  private store(change: (stored: FailedCallEvent[]) => FailedCallEvent[]): void {
     const storage = this.options.storage;
-    if (!storage) {
+    const stored = this.read();
+    if (!storage || !stored) {
       return;
     }
 
     try {
-      storage.setItem(this.options.storageKey, JSON.stringify(this.events));
+      const kept = change(stored).slice(-this.options.maxEvents);
+      storage.setItem(this.options.storageKey, JSON.stringify(kept));
     } catch (error) {
       // Storage full or forbidden (private mode): the events are still sent from memory.
       this.options.warn("the failed-call events could not be stored", error);

@@ -1,7 +1,7 @@
 import type { Inviter, Session, Web } from "sip.js";
 import type { CallContext, FailedCallEvent } from "./event.js";
 import { EventQueue, type QueueStorage } from "./queue.js";
-import { TrackedCall } from "./tracked-call.js";
+import { interpose, TrackedCall } from "./tracked-call.js";
 import { nativeTransport, sentryMessage, type SentryLike } from "./transports.js";
 
 export interface CallReporterOptions {
@@ -87,8 +87,15 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
     }
   };
 
-  const track = (inviter: Inviter, context: CallContext = {}) =>
-    new TrackedCall(inviter, { phoneNumber: dialled(inviter), ...context }, {
+  // A call tracked twice (trackSimpleUser run twice by a framework, or with track() as well) is one call.
+  const tracked = new WeakMap<Inviter, TrackedCall>();
+  const track = (inviter: Inviter, context: CallContext = {}) => {
+    const known = tracked.get(inviter);
+    if (known) {
+      return known;
+    }
+
+    const call = new TrackedCall(inviter, { ...context, phoneNumber: context.phoneNumber ?? dialled(inviter) }, {
       now,
       newEventId,
       agent: options.agent,
@@ -96,25 +103,29 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
       report,
       warn,
     });
+    tracked.set(inviter, call);
+    return call;
+  };
 
+  const managers = new WeakSet<Web.SessionManager>();
   const trackSessionManager = (
     manager: Web.SessionManager, contextFor?: (session: Session) => CallContext | undefined) => {
-    const own = manager.delegate;
-    manager.delegate = {
-      ...own,
-      onCallCreated(session: Session) {
-        // Called before the INVITE is sent, which is when tracking must start; incoming calls are not ours.
-        if (isInviter(session)) {
-          try {
-            track(session, contextFor?.(session) ?? {});
-          } catch (error) {
-            warn("could not track a call", error);
-          }
-        }
+    if (managers.has(manager)) {
+      return;
+    }
 
-        own?.onCallCreated?.(session);
-      },
-    };
+    managers.add(manager);
+
+    // Called before the INVITE is sent, which is when tracking must start; incoming calls are not ours.
+    interpose(manager, "delegate", "onCallCreated", (session: Session) => {
+      if (isInviter(session)) {
+        try {
+          track(session, contextFor?.(session) ?? {});
+        } catch (error) {
+          warn("could not track a call", error);
+        }
+      }
+    });
   };
 
   return {
@@ -141,11 +152,15 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
  * localhost), and a CRM on plain http still needs ids; getRandomValues is there in every context.
  */
 function uuid(): string {
-  if (typeof crypto.randomUUID === "function") {
-    return crypto.randomUUID();
+  const random = (globalThis as { crypto?: Crypto }).crypto;
+  if (typeof random?.randomUUID === "function") {
+    return random.randomUUID();
   }
 
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  // Node 18 has no global crypto at all: ids need to be unique, not secret, so Math.random will do there.
+  const bytes = random?.getRandomValues
+    ? random.getRandomValues(new Uint8Array(16))
+    : Uint8Array.from({ length: 16 }, () => Math.floor(Math.random() * 256));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -174,18 +189,13 @@ function browserStorage(): QueueStorage | null {
   }
 }
 
-/** When the page goes away, what is still queued leaves with keepalive; the rest waits in storage. */
+/**
+ * When the page goes away (pagehide: unload, or into the back-forward cache), what is still queued leaves with
+ * keepalive; the rest waits in storage. Not on every hidden tab (visibilitychange), which would send the same
+ * events again at each switch of tabs.
+ */
 function watchUnload(queue: EventQueue): void {
-  if (typeof addEventListener !== "function") {
-    return;
-  }
-
-  addEventListener("pagehide", () => queue.sendAtUnload());
-  if (typeof document !== "undefined") {
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") {
-        queue.sendAtUnload();
-      }
-    });
+  if (typeof addEventListener === "function") {
+    addEventListener("pagehide", () => queue.sendAtUnload());
   }
 }

@@ -34,6 +34,8 @@ export class TrackedCall {
 
   private readonly seen: CallObservation;
   private finished = false;
+  /** invite() was called: a call was placed, so an end without one is a failed call, not a draft thrown away. */
+  private invited = false;
   private resolveDone!: (event: FailedCallEvent | undefined) => void;
   private ringTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly detach: Array<() => void> = [];
@@ -67,7 +69,12 @@ export class TrackedCall {
     const inviter = this.inviter;
     this.seen.callId = inviter.request.callId;
     if (inviter.state !== "Initial") {
-      this.link.warn(`track() was called in state ${inviter.state}: call it before invite(); reporting from now`);
+      // Its request delegate was fixed when invite() ran: the final response could not be seen, and an event
+      // without it would say "unknown" where the network said why.
+      this.link.warn(`track() came after invite() (the call is ${inviter.state}): this call is not reported`);
+      this.finished = true;
+      this.resolveDone(undefined);
+      return;
     }
 
     const onState = (state: string) => this.guard("follow the call's state", () => this.onState(state));
@@ -100,6 +107,7 @@ export class TrackedCall {
     const invite = inviter.invite.bind(inviter);
     const call = this;
     inviter.invite = function trackedInvite(options: InviterInviteOptions = {}): Promise<Core.OutgoingInviteRequest> {
+      call.invited = true;
       const own = options.requestDelegate ?? {};
       const requestDelegate = {
         ...own,
@@ -125,7 +133,17 @@ export class TrackedCall {
         },
       };
 
-      return invite({ ...options, requestDelegate });
+      try {
+        return invite({ ...options, requestDelegate });
+      } catch (error) {
+        // SIP.js's own description handler throws at once where there is no WebRTC (MediaStream is not defined):
+        // the call never starts, so no state change will come to report it.
+        call.guard("report a call that could not start", () => {
+          call.seen.mediaFailed = true;
+          call.finish();
+        });
+        throw error;
+      }
     };
     this.detach.push(() => {
       inviter.invite = invite;
@@ -149,18 +167,17 @@ export class TrackedCall {
   /**
    * The offer (getDescription) and the answer (setDescription) go through the session description handler; a
    * failure there ends the call with no SIP status at all, so it is noted on the way through and passed on.
+   * (Early media's handler, a provisional one, may fail without ending the call: it is not watched.) The CRM's
+   * delegate stays whatever it is, a class instance included, and may be set again after track().
    */
   private wrapSessionDescriptionHandler(): void {
-    const inviter = this.inviter;
-    const own = inviter.delegate;
     const call = this;
-    inviter.delegate = {
-      ...own,
-      onSessionDescriptionHandler(handler: SessionDescriptionHandler, provisional: boolean) {
+    const watch = (handler: SessionDescriptionHandler, provisional: boolean) => {
+      if (!provisional) {
         call.guard("watch the media", () => call.watchMedia(handler));
-        own?.onSessionDescriptionHandler?.(handler, provisional);
-      },
+      }
     };
+    this.detach.push(interpose(this.inviter, "delegate", "onSessionDescriptionHandler", watch));
   }
 
   private watchMedia(handler: SessionDescriptionHandler): void {
@@ -243,6 +260,16 @@ export class TrackedCall {
     this.stopRingTimer();
     let event: FailedCallEvent | undefined;
     this.guard("report the call", () => {
+      if (!this.invited) {
+        // Disposed (or its user agent stopped) before invite(): no call was placed. Or invite() ran before
+        // track(), whose request delegate then never saw the final response: not reported rather than "unknown".
+        if (this.seen.startedAt !== undefined) {
+          this.link.warn("track() came after invite(): this call is not reported; call track() first");
+        }
+
+        return;
+      }
+
       this.seen.endedAt = this.link.now();
       event = describeCall(this.seen, this.context, {
         eventId: this.link.newEventId(),
@@ -267,4 +294,48 @@ export class TrackedCall {
       this.link.warn(`could not ${what}`, error);
     }
   }
+}
+
+/**
+ * Puts `before` in front of one method of an object's delegate (a SIP.js delegate property: the Inviter's,
+ * the SessionManager's) without replacing what the application set: the property becomes an accessor whose
+ * value is a proxy over the application's delegate, a class instance included (its methods keep their
+ * `this`), and whatever the application assigns later is proxied the same way. Returns how to undo it.
+ */
+export function interpose<T extends object, K extends keyof T & string>(
+  owner: T,
+  property: K,
+  method: string,
+  before: (...args: never[]) => void,
+): () => void {
+  let own = owner[property] as object | undefined;
+  const view = () => new Proxy((own ?? {}) as object, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target) as unknown;
+      if (name === method) {
+        return (...args: never[]) => {
+          before(...args);
+          return typeof value === "function" ? (value as (...a: never[]) => unknown).apply(target, args) : undefined;
+        };
+      }
+
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+    has(target, name) {
+      return name === method || Reflect.has(target, name);
+    },
+  });
+  let current = view();
+  Object.defineProperty(owner, property, {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (value: object | undefined) => {
+      own = value;
+      current = view();
+    },
+  });
+  return () => {
+    Object.defineProperty(owner, property, { configurable: true, enumerable: true, writable: true, value: own });
+  };
 }

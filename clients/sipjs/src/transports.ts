@@ -27,10 +27,15 @@ export function nativeTransport(options: { endpoint: string; ingestKey: string; 
 
       const status = response.status;
       if (status === 408 || status === 429 || status >= 500) {
-        return { kind: "retry", reason: `HTTP ${status}`, retryAfterMs: retryAfter(response.headers.get("Retry-After")) };
+        const wait = retryAfter(response.headers.get("Retry-After"));
+        return { kind: "retry", reason: `HTTP ${status}`, retryAfterMs: wait };
       }
 
-      return { kind: "refused", status, detail: await problem(response) };
+      // About the events (a bad field, too large): those are dropped. Anything else (401 or 403: the key is
+      // wrong or revoked; 404: the endpoint) is about this page's setup and would refuse every event alike.
+      return status === 400 || status === 413 || status === 422
+        ? { kind: "refused", status, detail: await problem(response) }
+        : { kind: "blocked", status, detail: await problem(response) };
     },
   };
 }

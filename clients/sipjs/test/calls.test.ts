@@ -31,6 +31,8 @@ async function place(script: PeerScript, options: {
   reporter?: Partial<CallReporterOptions>;
   act?: (inviter: Inviter, call: TrackedCall, peer: ScriptedPeer) => void | Promise<void>;
   beforeInvite?: (userAgent: UserAgent) => Promise<void>;
+  twice?: boolean;
+  delegate?: object;
 } = {}): Promise<Placed> {
   const peer = new ScriptedPeer(script);
   const userAgent = await userAgentFor(peer, options.fail);
@@ -39,15 +41,18 @@ async function place(script: PeerScript, options: {
   const warnings: string[] = [];
   const order: string[] = [];
   const reporter = createCallReporter({
-    sentry: { captureMessage: (_message, context) => (sent.push((context as { contexts: { sip: FailedCallEvent } })
-      .contexts.sip), "id") },
+    sentry: recording(sent),
     agent: "agent-007",
     warn: (message) => warnings.push(message),
     ...options.reporter,
   });
 
-  const inviter = inviterTo(userAgent, "0900000001");
+  const inviter = inviterTo(userAgent, "0900000001", options.delegate);
   const call = reporter.track(inviter, options.context ?? { campaign: "spring" });
+  if (options.twice) {
+    reporter.track(inviter, options.context ?? { campaign: "spring" });
+  }
+
   inviter.stateChange.addListener((state) => order.push(`state ${state}`));
   await options.beforeInvite?.(userAgent);
   const invited = inviter.invite({
@@ -61,6 +66,16 @@ async function place(script: PeerScript, options: {
   await invited;
   const event = await call.done;
   return { event, sent, peer, order, warnings };
+}
+
+/** A Sentry client that keeps the sip context of each message: the events the reporter sent. */
+function recording(sent: FailedCallEvent[]): CallReporterOptions["sentry"] {
+  return {
+    captureMessage: (_message, context) => {
+      sent.push((context as { contexts: { sip: FailedCallEvent } }).contexts.sip);
+      return "id";
+    },
+  };
 }
 
 const ringThen = (finalFile: string): PeerScript => (request, peer) => {
@@ -287,6 +302,82 @@ describe("the reporter itself", () => {
     } finally {
       Object.defineProperty(crypto, "randomUUID", { value: randomUUID, configurable: true });
     }
+  });
+
+  it("reports a call tracked twice once (a framework that runs its setup twice)", async () => {
+    const { sent } = await place(ringThen("01-486.sip"), {
+      beforeInvite: async () => undefined,
+      act: async () => undefined,
+      reporter: {},
+      twice: true,
+    });
+
+    expect(sent).toHaveLength(1);
+  });
+
+  it("keeps the CRM's session delegate working, a class instance included, even when set after track()", async () => {
+    class CrmDelegate {
+      readonly seen: string[] = [];
+
+      onSessionDescriptionHandler(): void {
+        this.seen.push("handler");
+      }
+    }
+
+    const early = new CrmDelegate();
+    const late = new CrmDelegate();
+    const { event } = await place(ringThen("01-486.sip"), {
+      delegate: early,
+      act: (inviter) => {
+        expect(typeof (inviter.delegate as CrmDelegate).onSessionDescriptionHandler).toBe("function");
+        inviter.delegate = late as never;
+      },
+    });
+    const offerFailed = await place(() => undefined, { fail: { offer: true }, delegate: early });
+
+    expect(event?.sipCode).toBe(486);
+    expect(early.seen).toEqual(["handler", "handler"]);
+    expect(offerFailed.event?.localCause).toBe("media_error");
+  });
+
+  it("reports nothing for an Inviter disposed before invite(): no call was placed", async () => {
+    const peer = new ScriptedPeer(() => undefined);
+    const userAgent = await userAgentFor(peer);
+    agents.push(userAgent);
+    const sent: FailedCallEvent[] = [];
+    const reporter = createCallReporter({ sentry: recording(sent), agent: "agent-007" });
+    const inviter = inviterTo(userAgent, "0900000001");
+
+    const call = reporter.track(inviter);
+    await inviter.dispose();
+
+    expect(await call.done).toBeUndefined();
+    expect(sent).toHaveLength(0);
+  });
+
+  it("takes the dialled number when the CRM passes phoneNumber: undefined", async () => {
+    const { event } = await place(ringThen("01-486.sip"), { context: { phoneNumber: undefined } });
+
+    expect(event?.phoneNumber).toBe("0900000001");
+  });
+
+  it("does not report a call tracked after invite(), whose final response it could not see, and says why", async () => {
+    const peer = new ScriptedPeer(ringThen("01-486.sip"));
+    const userAgent = await userAgentFor(peer);
+    agents.push(userAgent);
+    const sent: FailedCallEvent[] = [];
+    const warnings: string[] = [];
+    const reporter = createCallReporter({ sentry: recording(sent), warn: (message) => warnings.push(message) });
+    const inviter = inviterTo(userAgent, "0900000001");
+
+    const invited = inviter.invite();
+    const call = reporter.track(inviter);
+    await invited;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(await call.done).toBeUndefined();
+    expect(sent).toHaveLength(0);
+    expect(warnings).toEqual([expect.stringContaining("track() came after invite()")]);
   });
 
   it("does not break the call when reporting fails, and says so once on the console", async () => {

@@ -205,4 +205,47 @@ describe("the event queue", () => {
     expect(receiver.received).toHaveLength(2);
     expect(queue.size).toBe(1); // still stored: the next page sends it again if it did not arrive
   });
+
+  it("keeps every event when the key or the endpoint is refused (401), warns once and tries again later", async () => {
+    receiver.answers = [{ status: 401 }, { status: 401 }];
+    const queue = queueTo(receiver.endpoint, { maxDelayMs: 300 });
+    const events = [failedCall(), failedCall(), failedCall()];
+
+    events.forEach((event) => queue.add(event));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const whileRefused = { requests: receiver.received.length, queued: queue.size };
+    await queue.flush();
+
+    expect(whileRefused).toEqual({ requests: 1, queued: 3 });
+    expect(warnings).toEqual([expect.stringContaining("check the endpoint and the ingest key")]);
+    expect(receiver.received.at(-1)!.events.map((event) => event.eventId)).toEqual(events.map((e) => e.eventId));
+  });
+
+  it("does not cut a Retry-After short when a new call fails meanwhile: the new event waits with the others", async () => {
+    receiver.answers = [{ status: 429, headers: { "Retry-After": "1" } }];
+    const queue = queueTo(receiver.endpoint);
+
+    queue.add(failedCall());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    queue.add(failedCall());
+    await queue.flush();
+
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1]!.at - receiver.received[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(receiver.received[1]!.events).toHaveLength(2);
+  });
+
+  it("keeps the events of two tabs that share localStorage, neither writing over the other's", () => {
+    const down = { baseDelayMs: 60_000, maxDelayMs: 60_000 };
+    const first = queueTo("http://127.0.0.1:9", down);
+    const second = queueTo("http://127.0.0.1:9", down);
+    const events = [failedCall(), failedCall(), failedCall()];
+
+    first.add(events[0]!);
+    second.add(events[1]!);
+    first.add(events[2]!);
+
+    const stored = JSON.parse(localStorage.getItem("calltracker.test")!) as FailedCallEvent[];
+    expect(stored.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
+  });
 });

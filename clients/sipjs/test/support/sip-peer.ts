@@ -224,6 +224,7 @@ export async function userAgentFor(
   return userAgent;
 }
 
-export function inviterTo(userAgent: UserAgent, number: string): Inviter {
-  return new Inviter(userAgent, UserAgent.makeURI(`sip:${number}@pbx.example.test`)!);
+export function inviterTo(userAgent: UserAgent, number: string, delegate?: object): Inviter {
+  return new Inviter(userAgent, UserAgent.makeURI(`sip:${number}@pbx.example.test`)!,
+    delegate ? { delegate: delegate as never } : {});
 }
