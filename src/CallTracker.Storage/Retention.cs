@@ -94,18 +94,8 @@ public sealed class Retention(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Every project's id, for a sweep over all of them.</summary>
-    public async Task<List<int>> ProjectIdsAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT id FROM projects ORDER BY id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<int>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt32(0));
-        }
-
-        return ids;
-    }
+    public Task<List<int>> ProjectIdsAsync(CancellationToken cancellationToken) =>
+        ProjectIds.AllAsync(dataSource, cancellationToken);
 
     /// <summary>
     /// Deletes one project's events older than <paramref name="eventsBefore"/>, and its rollups, issues and alerts

@@ -147,17 +147,7 @@ public sealed class MinuteCounters(TimeProvider clock)
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
             """;
         var since = clock.GetUtcNow() - Horizon;
-        var projectIds = new List<int>();
-        await using (var list = dataSource.CreateCommand("SELECT id FROM projects"))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                projectIds.Add(reader.GetInt32(0));
-            }
-        }
-
-        foreach (var projectId in projectIds)
+        foreach (var projectId in await Storage.ProjectIds.AllAsync(dataSource, cancellationToken))
         {
             var minutes = new ProjectMinutes();
             var pairs = (watched.TryGetValue(projectId, out var keys) ? keys : [])
