@@ -205,6 +205,30 @@ public sealed class SentryEnvelopeTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
     }
 
+    [Theory]
+    [InlineData("POST", "/api/not-a-number/envelope/", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/1/envelope/", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("PUT", "/api/1/store/", HttpStatusCode.MethodNotAllowed)]
+    public async Task AWrongDsnOrMethod_IsAProblemWithCorsHeaders_SoABrowserSdkCanReadIt(
+        string method, string path, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = method == "GET" ? null : new StringContent("{}", Encoding.UTF8, "text/plain"),
+        };
+        request.Headers.Add("Origin", "https://crm.example.test");
+
+        var response = await fixture.Factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains("Access-Control-Allow-Origin"));
+        if (expected == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.Equal(["POST"], response.Content.Headers.Allow);
+        }
+    }
+
     [Fact]
     public async Task TheKeyOfAnotherProject_Is403()
     {

@@ -21,7 +21,28 @@ public static partial class SentryEndpoints
             .Describe("Sentry's legacy store endpoint: one event as JSON",
                 "The key comes from X-Sentry-Auth or the sentry_key query parameter.");
 
+        // A DSN whose project is not a number, or a GET on the envelope: answered here rather than by routing's
+        // bare 404 or 405, with the CORS headers a browser SDK needs to read why.
+        foreach (var endpoint in new[] { "envelope", "store" })
+        {
+            app.Map($"/api/{{projectId}}/{endpoint}/{{**rest}}", Unmatched)
+                .RequireCors(CorsPolicy).ExcludeFromDescription();
+        }
+
         return app;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unmatched(HttpContext http)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            return Http.Problems.Problem(StatusCodes.Status405MethodNotAllowed, "Method not allowed",
+                "Sentry SDKs POST their events here.");
+        }
+
+        return Http.Problems.Problem(StatusCodes.Status404NotFound, "Not found",
+            "The DSN's project id is not a number: a DSN reads http(s)://<ingest key>@<host>/<project id>.");
     }
 
     private static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string summary, string description) =>
