@@ -54,7 +54,7 @@ export class EventQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private idle: Array<() => void> = [];
-  private blockedWarned = false;
+  private blocked = false;
 
   constructor(
     private readonly transport: Transport,
@@ -79,9 +79,13 @@ export class EventQueue {
     this.schedule(0);
   }
 
-  /** Resolves when nothing is left to send now (sent or dropped; events waiting for a retry keep it waiting). */
+  /**
+   * Resolves when nothing is left that can be sent now: every event sent or dropped, or CallTracker refusing this
+   * page's requests (blocked: a wrong key or endpoint, which only a change of setup mends). Events waiting out a
+   * Retry-After or a backoff keep it waiting.
+   */
   flush(): Promise<void> {
-    if (this.events.length === 0 && !this.sending) {
+    if ((this.events.length === 0 || this.blocked) && !this.sending) {
       return Promise.resolve();
     }
 
@@ -117,7 +121,7 @@ export class EventQueue {
    * Sends after the delay, unless a send is under way or already planned: a new event never cuts short the wait a
    * Retry-After or the backoff asked for (it goes with the next send).
    */
-  private schedule(delayMs: number): void {
+  private schedule(delayMs: number, retry = false): void {
     if (this.sending || this.timer !== undefined) {
       return;
     }
@@ -126,6 +130,11 @@ export class EventQueue {
       this.timer = undefined;
       void this.drain();
     }, delayMs);
+
+    // In Node, a retry waiting for minutes must not keep the process alive (a browser has no such method).
+    if (retry) {
+      (this.timer as { unref?: () => void }).unref?.();
+    }
   }
 
   private async drain(): Promise<void> {
@@ -142,17 +151,22 @@ export class EventQueue {
         if (outcome.kind === "retry" || outcome.kind === "blocked") {
           this.failures++;
           this.sending = false;
-          if (outcome.kind === "blocked" && !this.blockedWarned) {
-            this.blockedWarned = true;
+          if (outcome.kind === "blocked" && !this.blocked) {
             this.options.warn(`CallTracker refuses this page's events (${outcome.status}: ${outcome.detail}): `
               + "check the endpoint and the ingest key; the events are kept and sent again every few minutes");
           }
 
-          this.schedule(outcome.kind === "blocked" ? this.options.maxDelayMs : this.delay(outcome.retryAfterMs));
+          this.blocked = outcome.kind === "blocked";
+          const wait = outcome.kind === "blocked" ? this.options.maxDelayMs : this.delay(outcome.retryAfterMs);
+          this.schedule(wait, true);
+          if (this.blocked) {
+            this.settle();
+          }
+
           return;
         }
 
-        this.blockedWarned = false;
+        this.blocked = false;
         this.failures = 0;
         if (outcome.kind === "refused" && batch.length > 1) {
           // A batch is all or nothing on the server: halve it until the event it refuses is alone.
@@ -172,6 +186,10 @@ export class EventQueue {
       this.sending = false;
     }
 
+    this.settle();
+  }
+
+  private settle(): void {
     for (const resolve of this.idle.splice(0)) {
       resolve();
     }

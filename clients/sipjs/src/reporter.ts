@@ -1,7 +1,7 @@
 import type { Inviter, Session, Web } from "sip.js";
 import type { CallContext, FailedCallEvent } from "./event.js";
 import { EventQueue, type QueueStorage } from "./queue.js";
-import { interpose, TrackedCall } from "./tracked-call.js";
+import { TrackedCall } from "./tracked-call.js";
 import { nativeTransport, sentryMessage, type SentryLike } from "./transports.js";
 
 export interface CallReporterOptions {
@@ -36,7 +36,7 @@ export interface CallReporter {
   trackSessionManager(manager: Web.SessionManager, contextFor?: (session: Session) => CallContext | undefined): void;
   /** The same for a SimpleUser (it keeps its SessionManager private; the reporter reaches it the same way). */
   trackSimpleUser(user: Web.SimpleUser, contextFor?: (session: Session) => CallContext | undefined): void;
-  /** Resolves when every event queued so far was sent or dropped (waiting out retries). */
+  /** Resolves when every event queued so far was sent or dropped (waiting out retries), or the key is refused. */
   flush(): Promise<void>;
   /** Events still waiting to be sent. */
   readonly queued: number;
@@ -89,7 +89,8 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
 
   // A call tracked twice (trackSimpleUser run twice by a framework, or with track() as well) is one call.
   const tracked = new WeakMap<Inviter, TrackedCall>();
-  const track = (inviter: Inviter, context: CallContext = {}) => {
+  const track = (inviter: Inviter, given?: CallContext | null) => {
+    const context = given ?? {};
     const known = tracked.get(inviter);
     if (known) {
       return known;
@@ -110,29 +111,39 @@ export function createCallReporter(options: CallReporterOptions): CallReporter {
   const managers = new WeakSet<Web.SessionManager>();
   const trackSessionManager = (
     manager: Web.SessionManager, contextFor?: (session: Session) => CallContext | undefined) => {
-    if (managers.has(manager)) {
+    if (!manager || managers.has(manager)) {
       return;
     }
 
-    managers.add(manager);
-
-    // Called before the INVITE is sent, which is when tracking must start; incoming calls are not ours.
-    interpose(manager, "delegate", "onCallCreated", (session: Session) => {
-      if (isInviter(session)) {
-        try {
-          track(session, contextFor?.(session) ?? {});
-        } catch (error) {
-          warn("could not track a call", error);
+    // onCallCreated comes before the INVITE is sent, which is when tracking must start; incoming calls are not
+    // ours. Set on the manager's own delegate object (its other methods, a class's included, stay as they are);
+    // a frozen one cannot take it, and each call must then be tracked with track().
+    const delegate = manager.delegate ?? {};
+    const own = delegate.onCallCreated;
+    try {
+      delegate.onCallCreated = (session: Session) => {
+        if (isInviter(session)) {
+          try {
+            track(session, contextFor?.(session) ?? {});
+          } catch (error) {
+            warn("could not track a call", error);
+          }
         }
-      }
-    });
+
+        own?.call(delegate, session);
+      };
+      manager.delegate = delegate;
+      managers.add(manager);
+    } catch (error) {
+      warn("the SessionManager's delegate cannot be changed (frozen?): track each call with track()", error);
+    }
   };
 
   return {
     track,
     trackSessionManager,
     trackSimpleUser(user, contextFor) {
-      const manager = (user as unknown as { sessionManager?: Web.SessionManager }).sessionManager;
+      const manager = (user as unknown as { sessionManager?: Web.SessionManager } | undefined)?.sessionManager;
       if (!manager) {
         warn("this SimpleUser has no sessionManager: calls are not tracked");
         return;

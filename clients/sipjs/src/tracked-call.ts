@@ -1,4 +1,4 @@
-import type { Core, Inviter, InviterCancelOptions, InviterInviteOptions, SessionDescriptionHandler } from "sip.js";
+import type { Core, Inviter, InviterCancelOptions, InviterInviteOptions } from "sip.js";
 import { describeCall, type CallContext, type CallObservation, type CancelCause, type FailedCallEvent } from "./event.js";
 
 // SIP.js's SessionState and TransportState are string enums; their values are compared here so that the
@@ -83,7 +83,6 @@ export class TrackedCall {
 
     this.wrapInvite();
     this.wrapCancel();
-    this.wrapSessionDescriptionHandler();
     this.watchTransport();
   }
 
@@ -114,13 +113,24 @@ export class TrackedCall {
         onTrying: (response: Core.IncomingResponse) => {
           own.onTrying?.(response);
         },
+        // SIP.js calls these two once it has handled the response's session description, even when that
+        // failed and it ended the call: a 2xx that did not establish the session, or a provisional response
+        // after which the session is over with no final one, is a media failure.
         onProgress: (response: Core.IncomingResponse) => {
-          call.guard("read a provisional response", () => call.onProgress(response));
+          call.guard("read a provisional response", () => {
+            call.onProgress(response);
+            if (inviter.state === Terminated && !call.seen.final) {
+              call.seen.mediaFailed = true;
+            }
+          });
           own.onProgress?.(response);
         },
-        // Not taken as the answer: SIP.js calls onAccept even when the answer's media could not be set up and it
-        // hung up at once. The session reaching Established is the answer.
         onAccept: (response: Core.IncomingResponse) => {
+          call.guard("read the answer", () => {
+            if (inviter.state !== Established) {
+              call.seen.mediaFailed = true;
+            }
+          });
           own.onAccept?.(response);
         },
         onRedirect: (response: Core.IncomingResponse) => {
@@ -134,7 +144,11 @@ export class TrackedCall {
       };
 
       try {
-        return invite({ ...options, requestDelegate });
+        // A rejected invite() is an offer that could not be made (the microphone refused): nothing was sent.
+        return invite({ ...options, requestDelegate }).catch((error: unknown) => {
+          call.seen.mediaFailed = true;
+          throw error;
+        });
       } catch (error) {
         // SIP.js's own description handler throws at once where there is no WebRTC (MediaStream is not defined):
         // the call never starts, so no state change will come to report it.
@@ -162,33 +176,6 @@ export class TrackedCall {
     this.detach.push(() => {
       inviter.cancel = cancel;
     });
-  }
-
-  /**
-   * The offer (getDescription) and the answer (setDescription) go through the session description handler; a
-   * failure there ends the call with no SIP status at all, so it is noted on the way through and passed on.
-   * (Early media's handler, a provisional one, may fail without ending the call: it is not watched.) The CRM's
-   * delegate stays whatever it is, a class instance included, and may be set again after track().
-   */
-  private wrapSessionDescriptionHandler(): void {
-    const call = this;
-    const watch = (handler: SessionDescriptionHandler, provisional: boolean) => {
-      if (!provisional) {
-        call.guard("watch the media", () => call.watchMedia(handler));
-      }
-    };
-    this.detach.push(interpose(this.inviter, "delegate", "onSessionDescriptionHandler", watch));
-  }
-
-  private watchMedia(handler: SessionDescriptionHandler): void {
-    const getDescription = handler.getDescription.bind(handler);
-    const setDescription = handler.setDescription.bind(handler);
-    const failed = (error: unknown) => {
-      this.seen.mediaFailed = true;
-      throw error;
-    };
-    handler.getDescription = (...args) => getDescription(...args).catch(failed);
-    handler.setDescription = (...args) => setDescription(...args).catch(failed);
   }
 
   /**
@@ -296,46 +283,3 @@ export class TrackedCall {
   }
 }
 
-/**
- * Puts `before` in front of one method of an object's delegate (a SIP.js delegate property: the Inviter's,
- * the SessionManager's) without replacing what the application set: the property becomes an accessor whose
- * value is a proxy over the application's delegate, a class instance included (its methods keep their
- * `this`), and whatever the application assigns later is proxied the same way. Returns how to undo it.
- */
-export function interpose<T extends object, K extends keyof T & string>(
-  owner: T,
-  property: K,
-  method: string,
-  before: (...args: never[]) => void,
-): () => void {
-  let own = owner[property] as object | undefined;
-  const view = () => new Proxy((own ?? {}) as object, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target) as unknown;
-      if (name === method) {
-        return (...args: never[]) => {
-          before(...args);
-          return typeof value === "function" ? (value as (...a: never[]) => unknown).apply(target, args) : undefined;
-        };
-      }
-
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-    has(target, name) {
-      return name === method || Reflect.has(target, name);
-    },
-  });
-  let current = view();
-  Object.defineProperty(owner, property, {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set: (value: object | undefined) => {
-      own = value;
-      current = view();
-    },
-  });
-  return () => {
-    Object.defineProperty(owner, property, { configurable: true, enumerable: true, writable: true, value: own });
-  };
-}

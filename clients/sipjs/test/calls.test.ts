@@ -315,7 +315,7 @@ describe("the reporter itself", () => {
     expect(sent).toHaveLength(1);
   });
 
-  it("keeps the CRM's session delegate working, a class instance included, even when set after track()", async () => {
+  it("leaves the CRM's session delegate as it is, a class instance included, and its methods are called", async () => {
     class CrmDelegate {
       readonly seen: string[] = [];
 
@@ -324,20 +324,36 @@ describe("the reporter itself", () => {
       }
     }
 
-    const early = new CrmDelegate();
-    const late = new CrmDelegate();
+    const crm = new CrmDelegate();
     const { event } = await place(ringThen("01-486.sip"), {
-      delegate: early,
+      delegate: crm,
       act: (inviter) => {
-        expect(typeof (inviter.delegate as CrmDelegate).onSessionDescriptionHandler).toBe("function");
-        inviter.delegate = late as never;
+        expect(inviter.delegate).toBe(crm);
       },
     });
-    const offerFailed = await place(() => undefined, { fail: { offer: true }, delegate: early });
 
     expect(event?.sipCode).toBe(486);
-    expect(early.seen).toEqual(["handler", "handler"]);
-    expect(offerFailed.event?.localCause).toBe("media_error");
+    expect(crm.seen).toEqual(["handler"]);
+  });
+
+  it("leaves a frozen delegate alone, and still sees a media failure on the answer", async () => {
+    const frozen = Object.freeze({ onBye: () => undefined });
+    const { event } = await place((request, peer) => {
+      if (request.method === "INVITE") {
+        peer.respond(request, "180 Ringing");
+        peer.respond(request, "200 OK", [], Answer, 5);
+      } else if (request.method === "BYE") {
+        peer.respond(request, "200 OK");
+      }
+    }, { fail: { answer: true }, delegate: frozen });
+
+    expect(event).toMatchObject({ localCause: "media_error", ringing: true });
+  });
+
+  it("does not throw into the CRM for a null context", async () => {
+    const { event } = await place(ringThen("01-486.sip"), { context: null as never });
+
+    expect(event).toMatchObject({ sipCode: 486, phoneNumber: "0900000001" });
   });
 
   it("reports nothing for an Inviter disposed before invite(): no call was placed", async () => {

@@ -40,7 +40,7 @@ describe("calls placed through SimpleUser or SessionManager", () => {
     reporter.trackSessionManager(manager, () => ({ campaign: "spring" }));
     await manager.connect();
     await manager.call("sip:0900000001@pbx.example.test");
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    await vi.waitFor(() => expect(sent).toHaveLength(1), { timeout: 10_000 });
     await manager.disconnect();
 
     expect(sent[0]).toMatchObject({ sipCode: 486, phoneNumber: "0900000001", tags: { campaign: "spring" } });
@@ -60,7 +60,7 @@ describe("calls placed through SimpleUser or SessionManager", () => {
     reporter.trackSimpleUser(user);
     await user.connect();
     await user.call("sip:0900000002@pbx.example.test");
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    await vi.waitFor(() => expect(sent).toHaveLength(1), { timeout: 10_000 });
     await user.disconnect();
 
     expect(sent[0]).toMatchObject({ sipCode: 480, phoneNumber: "0900000002", agent: "agent-007" });

@@ -3,7 +3,7 @@
 // (202, 400, 429, 503, or nothing at all), with jsdom's localStorage standing in for the browser's.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FailedCallEvent } from "../src/index.js";
 import { EventQueue, type QueueOptions } from "../src/queue.js";
 import { nativeTransport } from "../src/transports.js";
@@ -214,9 +214,12 @@ describe("the event queue", () => {
     events.forEach((event) => queue.add(event));
     await new Promise((resolve) => setTimeout(resolve, 150));
     const whileRefused = { requests: receiver.received.length, queued: queue.size };
-    await queue.flush();
+    await queue.flush(); // resolves while blocked: nothing can be sent until the setup changes
+    const afterFlush = queue.size;
+    await vi.waitFor(() => expect(queue.size).toBe(0), { timeout: 5_000 });
 
     expect(whileRefused).toEqual({ requests: 1, queued: 3 });
+    expect(afterFlush).toBe(3);
     expect(warnings).toEqual([expect.stringContaining("check the endpoint and the ingest key")]);
     expect(receiver.received.at(-1)!.events.map((event) => event.eventId)).toEqual(events.map((e) => e.eventId));
   });
