@@ -56,13 +56,19 @@ public sealed class SipRig : IAsyncDisposable
         try
         {
             var startingService = rig.StartServiceAsync();
-            rig.Numbers = peers.ToDictionary(peer => peer.Name, _ => FreeUdpPort());
+
+            // Every UDP port at once, Kamailio's included, so that none is handed out twice: a probe socket closed
+            // before the next is opened lets the kernel give the same port again, and the peer that gets there
+            // second cannot bind (a call to it then waits for Kamailio's timer and comes back a 408).
+            var ports = FreeUdpPorts(peers.Count + 1);
+            rig.Numbers = peers.Select((peer, index) => (peer.Name, Port: ports[index]))
+                .ToDictionary(pair => pair.Name, pair => pair.Port);
             foreach (var peer in peers)
             {
                 rig.StartPeer(peer, rig.Numbers[peer.Name]);
             }
 
-            await rig.StartKamailioAsync(rig.Numbers[silentPeer]);
+            await rig.StartKamailioAsync(ports[^1], rig.Numbers[silentPeer]);
             foreach (var peer in peers)
             {
                 await rig.WaitUntilBoundAsync(peer.Name, rig.Numbers[peer.Name]);
@@ -127,9 +133,8 @@ public sealed class SipRig : IAsyncDisposable
         ], folder, stdoutIsScreen: true));
     }
 
-    private async Task StartKamailioAsync(int silentNumber)
+    private async Task StartKamailioAsync(int udpPort, int silentNumber)
     {
-        var udpPort = FreeUdpPort();
         var wsPort = FreeTcpPort();
         var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "SipJs", "kamailio.cfg"));
         var config = Path.Combine(folder, "kamailio.cfg");
@@ -194,10 +199,19 @@ public sealed class SipRig : IAsyncDisposable
         throw new TimeoutException($"SIPp {name} did not bind 127.0.0.1:{port}:\n{Tails()}");
     }
 
-    private static int FreeUdpPort()
+    /// <summary>Distinct free loopback UDP ports: every probe socket is held until all are chosen.</summary>
+    private static List<int> FreeUdpPorts(int count)
     {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+        var probes = Enumerable.Range(0, count).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            .ToList();
+        try
+        {
+            return probes.Select(probe => ((IPEndPoint)probe.Client.LocalEndPoint!).Port).ToList();
+        }
+        finally
+        {
+            probes.ForEach(probe => probe.Dispose());
+        }
     }
 
     private static int FreeTcpPort()
