@@ -18,11 +18,7 @@ public static class AlertRulesEndpoints
 {
     public static IEndpointRouteBuilder MapAlertRulesEndpoints(this IEndpointRouteBuilder app)
     {
-        var rules = app.MapGroup("/api/v1/projects/{id:int}/alert-rules").WithTags("Alerts")
-            .RequireAuthorization(Authentication.WritePolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var rules = app.MapProjectResource("alert-rules", "Alerts", Authentication.WritePolicy);
         rules.MapGet("", ListAsync)
             .WithSummary("The project's alert rules, oldest first, without the webhooks' secrets");
         rules.MapPost("", CreateAsync)

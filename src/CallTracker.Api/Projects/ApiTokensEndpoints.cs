@@ -17,11 +17,7 @@ public static class ApiTokensEndpoints
 {
     public static IEndpointRouteBuilder MapApiTokensEndpoints(this IEndpointRouteBuilder app)
     {
-        var tokens = app.MapGroup("/api/v1/projects/{id:int}/tokens").WithTags("Projects")
-            .RequireAuthorization(Authentication.AdminPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var tokens = app.MapProjectResource("tokens", "Projects", Authentication.AdminPolicy);
         tokens.MapGet("", ListAsync)
             .WithSummary("The project's API tokens (never the tokens themselves), revoked ones too, newest first");
         tokens.MapPost("", CreateAsync)

@@ -17,11 +17,7 @@ public static class IngestKeysEndpoints
 {
     public static IEndpointRouteBuilder MapIngestKeysEndpoints(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/v1/projects/{id:int}/keys").WithTags("Projects")
-            .RequireAuthorization(Authentication.AdminPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var keys = app.MapProjectResource("keys", "Projects", Authentication.AdminPolicy);
         keys.MapGet("", ListAsync)
             .WithSummary("The project's ingest keys, revoked ones too, newest first");
         keys.MapPost("", CreateAsync)

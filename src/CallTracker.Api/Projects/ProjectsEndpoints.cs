@@ -179,6 +179,18 @@ public static class ProjectsEndpoints
             ? Task.FromResult<Project?>(null)
             : db.Projects.FirstOrDefaultAsync(project => project.Id == id, cancellationToken);
 
+    /// <summary>
+    /// The routes of one resource of a project (<c>/api/v1/projects/{id}/{resource}</c>), for tokens with the
+    /// policy's scope; each may answer 401, 403 and 404 (another project's id is not found).
+    /// </summary>
+    internal static RouteGroupBuilder MapProjectResource(
+        this IEndpointRouteBuilder app, string resource, string tag, string policy) =>
+        app.MapGroup($"/api/v1/projects/{{id:int}}/{resource}").WithTags(tag)
+            .RequireAuthorization(policy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     internal static ProblemHttpResult NotFound(int id) =>
         Problem(StatusCodes.Status404NotFound, "Not found", $"This token has no project {id}.");
 
