@@ -433,7 +433,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             FROM ({{RollupSelect}}
                 FROM gone
                     CROSS JOIN (VALUES ('h'), ('d')) AS grains (grain)
-                    CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (3::smallint)) AS sets (dimension_set)
+                    CROSS JOIN (VALUES (0::smallint), (1::smallint), (2::smallint), (3::smallint))
+                        AS sets (dimension_set)
                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
                 AS counted (project_id, grain, dimension_set, period_start, response_class, sip_code, local_cause,
                     q850_cause, outcome, agent, trunk, country, carrier, count)

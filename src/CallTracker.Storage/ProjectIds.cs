@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace CallTracker.Storage;
 
-/// <summary>Every project's id, for the background work that goes over all of them (retention, alert counters).</summary>
+/// <summary>Every project's id, for background work over all of them (retention, alert counters).</summary>
 public static class ProjectIds
 {
     public static async Task<List<int>> AllAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

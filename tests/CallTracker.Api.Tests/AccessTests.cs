@@ -297,7 +297,8 @@ public sealed class AccessTests(ApiFixture fixture)
             $"/api/v1/projects/{theirs.Id}/erasures", new { phoneNumber = "0909876543" });
 
         Assert.Equal(HttpStatusCode.NotFound, erased.StatusCode);
-        Assert.Equal(1, await fixture.CountSqlAsync($"SELECT count(*) FROM call_events WHERE project_id = {theirs.Id}"));
+        Assert.Equal(1, await fixture.CountSqlAsync(
+            $"SELECT count(*) FROM call_events WHERE project_id = {theirs.Id}"));
     }
 
     [Fact]

@@ -132,7 +132,8 @@ public sealed class PhoneHmacTests(ApiFixture fixture) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.Equal(2, (long)(await erased.JsonAsync())["failedCalls"]!);
-        Assert.Equal(1, await fixture.CountSqlAsync($"SELECT count(*) FROM call_events WHERE project_id = {project.Id}"));
+        Assert.Equal(1, await fixture.CountSqlAsync(
+            $"SELECT count(*) FROM call_events WHERE project_id = {project.Id}"));
     }
 
     [Fact]

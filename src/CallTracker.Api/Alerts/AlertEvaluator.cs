@@ -192,7 +192,14 @@ public sealed class AlertEvaluator(
         CallTrackerDbContext db, AlertRule rule, string kind, string summary, DateTimeOffset now,
         Func<AlertMessage, AlertMessage> complete, CancellationToken cancellationToken)
     {
-        var alert = new Alert { ProjectId = rule.ProjectId, RuleId = rule.Id, Kind = kind, At = now, Summary = summary };
+        var alert = new Alert
+        {
+            ProjectId = rule.ProjectId,
+            RuleId = rule.Id,
+            Kind = kind,
+            At = now,
+            Summary = summary,
+        };
         db.Alerts.Add(alert);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -309,7 +316,8 @@ public sealed class AlertEvaluator(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Alert rules not evaluated this round ({Reason})", Http.Problems.SafeReason(exception));
+                logger.LogWarning("Alert rules not evaluated this round ({Reason})",
+                    Http.Problems.SafeReason(exception));
             }
         }
     }
@@ -355,7 +363,8 @@ public sealed class AlertEvaluator(
     {
         var numbers = spec.Trigger == AlertTriggers.EventShare
             ? string.Create(CultureInfo.InvariantCulture,
-                $"{(window.Attempts == 0 ? 0 : window.Matching * 100.0 / window.Attempts):0.#} % of {window.Attempts} " +
+                $"{(window.Attempts == 0 ? 0 : window.Matching * 100.0 / window.Attempts):0.#} % " +
+                $"of {window.Attempts} " +
                 $"calls in {spec.WindowMinutes} min (limit {spec.Threshold:0.#} %)")
             : string.Create(CultureInfo.InvariantCulture,
                 $"{window.Matching} in {spec.WindowMinutes} min (limit {spec.Threshold:0.#})");
@@ -375,7 +384,7 @@ public sealed class AlertEvaluator(
         return pending;
     }
 
-    /// <summary>A webhook as the history names it: scheme, host and port, never its path (it may be a secret).</summary>
+    /// <summary>A webhook as the history names it: scheme, host and port, never its path (may be secret).</summary>
     public static string WebhookTarget(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "webhook";
 }

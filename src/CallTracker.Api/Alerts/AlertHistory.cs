@@ -37,7 +37,8 @@ public static class AlertHistory
         command.Parameters.Add(new NpgsqlParameter { Value = report.AlertId });
         command.Parameters.Add(new NpgsqlParameter { Value = report.Channel });
         command.Parameters.Add(new NpgsqlParameter { Value = report.Target });
-        command.Parameters.Add(new NpgsqlParameter { Value = AlertJson.Write(entry), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(
+            new NpgsqlParameter { Value = AlertJson.Write(entry), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellationToken);
     };
 }

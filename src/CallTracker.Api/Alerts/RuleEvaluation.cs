@@ -30,7 +30,7 @@ public sealed record RuleState(bool Firing, DateTimeOffset? LastFiredAt)
     public static RuleState Quiet { get; } = new(false, null);
 }
 
-/// <summary>What a round decided for a rule: nothing, fire (an alert), or resolve (the back-to-normal message).</summary>
+/// <summary>What a round decided for a rule: nothing, fire (an alert), or resolve (back to normal).</summary>
 public enum RuleDecision
 {
     None,
@@ -129,7 +129,8 @@ public static class RuleEvaluation
                 var top = group.OrderByDescending(entry => entry.Count).First().Key;
                 var decision = OutcomeRules.Decide(top.SipCode, [], top.LocalCause);
                 var label = Outcome.Labels.TryGetValue(group.Key, out var text) ? text.In(language) : group.Key;
-                return new AlertOutcome(group.Key, label, decision.Remedy.In(language), group.Sum(entry => entry.Count));
+                return new AlertOutcome(
+                    group.Key, label, decision.Remedy.In(language), group.Sum(entry => entry.Count));
             })
             .OrderByDescending(outcome => outcome.Count).Take(take).ToList();
 }

@@ -102,7 +102,7 @@ public sealed partial class PhonePseudonyms
         return Hide(string.Join('\n', lines), e164, dialled);
     }
 
-    /// <summary>The dialled number, in any of the forms a SIP stack or a CRM writes it, replaced by its token.</summary>
+    /// <summary>The dialled number, in any form a SIP stack or a CRM writes it, replaced by its token.</summary>
     public string Hide(string text, string? e164, string? dialled)
     {
         if (dialled is not { Length: > 0 } || IsToken(dialled))
@@ -119,7 +119,7 @@ public sealed partial class PhonePseudonyms
         return text;
     }
 
-    /// <summary>Every run of six or more digits (spaces and dashes between them) replaced by its number's token.</summary>
+    /// <summary>Every run of six or more digits (spaces, dashes between) replaced by its number's token.</summary>
     public string HideDigitRuns(string text) =>
         DigitRun().Replace(text, match => match.Value.Count(char.IsAsciiDigit) >= 6
             ? TokenOf(match.Value) : match.Value);
